@@ -1,0 +1,153 @@
+"""Undo PDF-extraction damage while remembering where every character came from.
+
+Reports reach us as text pulled out of PDFs: lines hard-wrapped mid-sentence, words
+hyphenated across lines, runs of spaces, blank-line runs where pages broke, tables as
+tab-separated rows with stray HTML and Markdown. Generic cleaners either keep the damage
+or lose the link to the original lines; citations need both, so this is written by hand:
+each source line is scrubbed, then lines are joined into paragraphs by rules that look at
+how the previous line ends and the next one starts, and each piece of output records the
+source line it came from.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .document import SourceLine
+
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_BOLD_ROW = re.compile(r"^\s*(?:<b>|\*\*)(.+?)(?:</b>|\*\*)\s*$", re.S)
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+_SPACES = re.compile(r"[ \u00a0\u2007\u202f]+")
+_LIST_MARKER = re.compile(r"^(?:[-–—•*·]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s)")
+_SENTENCE_END = tuple(".!?;:»\")…")
+_ABBREVIATION_END = re.compile(r"(?:\b(?:[гсдулпт]|гг|ул|им|пр|обл|руб|тыс|млн|млрд|т\.д|т\.п|ст|рис)|\b[А-ЯЁ])\.$")
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^(?:стр\.?|страница)\s*\d{1,3}$", re.I)
+
+
+@dataclass
+class CleanResult:
+    text: str
+    line_map: list[tuple[int, int]] = field(default_factory=list)   # (offset, source line)
+    headings: list[tuple[int, str]] = field(default_factory=list)   # (offset, heading)
+
+
+@dataclass
+class _Line:
+    number: int
+    text: str
+    raw_length: int
+    is_table: bool = False
+    is_heading: bool = False
+
+
+def strip_markup(text: str) -> str:
+    """Remove stray HTML tags, entities and Markdown emphasis; private-use bullets become •."""
+    text = _TAG.sub(" ", text)
+    text = html.unescape(text).replace("**", "").replace("__", "")
+    return _PRIVATE_USE.sub("•", text)
+
+
+def _scrub(line: SourceLine) -> _Line | None:
+    raw = line.text.replace("\f", " ")
+    is_table = "\t" in raw.strip("\t ") or raw.count("\t") >= 2
+    heading = _BOLD_ROW.match(raw.strip("\t ")) or _MD_HEADING.match(raw)
+    if is_table:
+        cells = [_SPACES.sub(" ", strip_markup(c)).strip() for c in raw.split("\t")]
+        text = " | ".join(c for c in cells if c)
+    else:
+        text = _SPACES.sub(" ", strip_markup(raw)).strip()
+    text = text.strip()
+    if not text or _PAGE_NUMBER.match(text):
+        return None
+    return _Line(line.number, text, len(raw.strip()), is_table, bool(heading))
+
+
+@lru_cache(maxsize=50000)
+def _is_word(fragment: str) -> bool:
+    from .morph import is_known_word
+    return is_known_word(fragment)
+
+
+def _join(prev: str, nxt: str) -> str:
+    """The separator between a paragraph so far and its next line: '', '-', or ' '."""
+    if prev.endswith("-") and nxt[:1].islower():
+        tail = re.search(r"(\w+)-$", prev)
+        # "социально-" + "экономического" keeps its hyphen; "подраз-" + "деления" loses it.
+        if tail and _is_word(tail.group(1)):
+            return ""
+        return "\x00"   # marker: drop the hyphen
+    return " "
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.endswith(_SENTENCE_END) and not _ABBREVIATION_END.search(text)
+
+
+def _starts_paragraph(prev: _Line, line: _Line, wrap_width: int) -> bool:
+    if line.is_table or prev.is_table or line.is_heading or prev.is_heading:
+        return True
+    if line.text[:1].islower():
+        return False
+    if _LIST_MARKER.match(line.text) or _ends_sentence(prev.text):
+        return True
+    # A line that stops well short of the wrap width was not wrapped: it ended a
+    # paragraph (a heading, a title) even without final punctuation.
+    return prev.raw_length < 0.6 * wrap_width
+
+
+def _wrap_width(lines: list[_Line]) -> int:
+    """The width the text was hard-wrapped at: most lines of running text come close to it."""
+    lengths = sorted(line.raw_length for line in lines if not line.is_table)
+    return max(60, lengths[int(0.9 * (len(lengths) - 1))]) if lengths else 60
+
+
+def _looks_like_heading(text: str, single_line: bool) -> bool:
+    words = text.split()
+    if not single_line or not 2 <= len(words) <= 12 or len(text) > 110:
+        return False
+    if text.endswith((",", ";", ":", "-")) or _LIST_MARKER.match(text):
+        return False
+    return text[:1].isupper() and text.count(".") <= 1
+
+
+def clean_lines(lines: list[SourceLine]) -> CleanResult:
+    """Join scrubbed lines into paragraphs separated by blank lines; track lines and headings."""
+    scrubbed = [s for s in (_scrub(line) for line in lines) if s]
+    width = _wrap_width(scrubbed)
+    paragraphs: list[list[tuple[str, _Line]]] = []   # pieces: (separator before, line)
+    for line in scrubbed:
+        if paragraphs:
+            prev = paragraphs[-1][-1][1]
+            if not _starts_paragraph(prev, line, width):
+                paragraphs[-1].append((_join(prev.text, line.text), line))
+                continue
+        paragraphs.append([("", line)])
+
+    out = CleanResult("")
+    parts: list[str] = []
+    offset = 0
+    for pieces in paragraphs:
+        if parts:
+            parts.append("\n\n")
+            offset += 2
+        start = offset
+        for sep, line in pieces:
+            text = line.text
+            if sep == "\x00":
+                parts[-1] = parts[-1][:-1]          # drop the line-end hyphen
+                offset -= 1
+            elif sep:
+                parts.append(sep)
+                offset += len(sep)
+            out.line_map.append((offset, line.number))
+            parts.append(text)
+            offset += len(text)
+        first = pieces[0][1]
+        if first.is_heading or (not first.is_table and _looks_like_heading(first.text, len(pieces) == 1)):
+            out.headings.append((start, first.text.rstrip(".").strip(" |")))
+    out.text = "".join(parts)
+    return out

@@ -1,0 +1,63 @@
+"""Plain records passed from corpus/ to index/: what a file said, cleaned, and where each part came from."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SourceLine:
+    """One line of the original file as read (markup still in it) and the page it sits on."""
+    number: int          # 1-based line number in the extracted text of the file
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class RawDocument:
+    """A file read into lines, before cleaning."""
+    source: str                      # path of the file
+    lines: list[SourceLine]
+    sha256: str
+
+
+@dataclass
+class Metadata:
+    title: str = ""
+    cities: list[str] = field(default_factory=list)
+    year: int | None = None
+    year_end: int | None = None      # for documents that cover a span (a 2020-2022 roadmap)
+    topic: str = ""
+
+    @property
+    def city(self) -> str:
+        return ", ".join(self.cities)
+
+
+@dataclass
+class Document:
+    """A cleaned document: ``text`` is what chunks and citations point into.
+
+    ``line_map`` holds sorted (offset in ``text``, source line number) breakpoints, so any
+    character of the clean text can be traced to the original line (and page) it came from.
+    ``headings`` holds sorted (offset, heading text) pairs.
+    """
+    doc_id: str
+    source: str
+    sha256: str
+    text: str
+    meta: Metadata
+    line_map: list[tuple[int, int]]
+    headings: list[tuple[int, str]]
+    pages: dict[int, int] = field(default_factory=dict)   # source line number -> page, for PDFs
+
+    def line_at(self, offset: int) -> int:
+        i = bisect.bisect_right(self.line_map, (offset, float("inf"))) - 1
+        return self.line_map[max(i, 0)][1] if self.line_map else 1
+
+    def page_at(self, offset: int) -> int | None:
+        return self.pages.get(self.line_at(offset)) if self.pages else None
+
+    def section_at(self, offset: int) -> str:
+        i = bisect.bisect_right(self.headings, (offset, "\uffff")) - 1
+        return self.headings[i][1] if i >= 0 else ""
