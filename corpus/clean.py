@@ -73,13 +73,19 @@ def _is_word(fragment: str) -> bool:
 
 
 def _join(prev: str, nxt: str) -> str:
-    """The separator between a paragraph so far and its next line: '', '-', or ' '."""
+    """The separator between a paragraph so far and its next line: '', ' ', or drop-hyphen."""
     if prev.endswith("-") and nxt[:1].islower():
-        tail = re.search(r"(\w+)-$", prev)
-        # "социально-" + "экономического" keeps its hyphen; "подраз-" + "деления" loses it.
-        if tail and _is_word(tail.group(1)):
-            return ""
-        return "\x00"   # marker: drop the hyphen
+        left = re.search(r"(\w+)-$", prev)
+        right = re.match(r"\w+", nxt)
+        if left and right:
+            a, b = left.group(1), right.group(0)
+            # "подраз-" + "деления" is one word broken at the line end: drop the hyphen.
+            # "социально-" + "экономического", "по-" + "прежнему": a real hyphen, keep it.
+            if _is_word(a + b) and not _is_word(a):
+                return "\x00"
+            if _is_word(a) or _is_word(b):
+                return ""
+        return "\x00"
     return " "
 
 

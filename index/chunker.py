@@ -1,0 +1,109 @@
+"""Split a cleaned document into passages that never cut a sentence and know their section.
+
+Sentences come from razdel (a Russian sentence splitter that knows "г.", "т.д." and
+initials); langchain-text-splitters merges them into chunks of at most ``chunk_size``
+words with ``chunk_overlap`` words of overlap. Only a sentence longer than a whole chunk
+is cut, at clause and word boundaries. Chunks never cross a section heading, so each
+chunk carries the heading it sits under.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitter
+from razdel import sentenize
+
+from corpus.document import Document
+
+from .lemmas import count_words
+
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class ChunkerSettings:
+    chunk_size: int = 120      # words
+    chunk_overlap: int = 20    # words
+
+
+@dataclass
+class Chunk:
+    """A passage: ``text`` is exactly ``document.text[start:end]``."""
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    section: str
+    line_start: int
+    line_end: int
+    page: int | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class _SentenceMerger(TextSplitter):
+    """langchain's merging (size limit, overlap) applied to our sentence units."""
+
+    def split_text(self, text: str) -> list[str]:  # pragma: no cover - we call merge directly
+        raise NotImplementedError
+
+    def merge(self, units: list[str]) -> list[str]:
+        return self._merge_splits(units, separator="")
+
+
+class Chunker:
+    def __init__(self, settings: ChunkerSettings | None = None):
+        self.settings = settings or ChunkerSettings()
+        size, overlap = self.settings.chunk_size, self.settings.chunk_overlap
+        self._merger = _SentenceMerger(chunk_size=size, chunk_overlap=overlap,
+                                       length_function=count_words, strip_whitespace=False)
+        self._long = RecursiveCharacterTextSplitter(
+            chunk_size=size, chunk_overlap=0, length_function=count_words,
+            separators=["\n", "; ", ", ", " "], keep_separator="end", strip_whitespace=False)
+
+    def units(self, text: str) -> list[str]:
+        """Sentences (with their trailing white space); concatenated they give ``text`` back."""
+        out: list[str] = []
+        pos = 0
+        for para in _PARAGRAPH.finditer(text + "\n\n"):
+            sentences = list(sentenize(text[pos:para.start()]))
+            for i in range(len(sentences)):
+                start = pos if i == 0 else pos + sentences[i].start
+                end = pos + sentences[i + 1].start if i + 1 < len(sentences) else para.end()
+                out.extend(self._split_long(text[start:min(end, len(text))]))
+            pos = para.end()
+        return [u for u in out if u]
+
+    def _split_long(self, sentence: str) -> list[str]:
+        if count_words(sentence) <= self.settings.chunk_size:
+            return [sentence]
+        return self._long.split_text(sentence)
+
+    def chunk(self, doc: Document) -> list[Chunk]:
+        bounds = [off for off, _ in doc.headings if off > 0] + [len(doc.text)]
+        chunks: list[Chunk] = []
+        start = 0
+        for end in bounds:
+            chunks.extend(self._chunk_span(doc, start, end))
+            start = end
+        return chunks
+
+    def _chunk_span(self, doc: Document, span_start: int, span_end: int) -> list[Chunk]:
+        text = doc.text[span_start:span_end]
+        section = doc.section_at(span_start)
+        out: list[Chunk] = []
+        cursor = 0
+        for piece in self._merger.merge(self.units(text)):
+            piece = piece.strip()
+            if not piece or not re.search(r"\w", piece):
+                continue
+            at = text.find(piece, cursor)
+            if at < 0:                       # cannot happen: pieces are slices of text
+                raise AssertionError(f"chunk not found in {doc.doc_id}")
+            cursor = at + 1
+            s, e = span_start + at, span_start + at + len(piece)
+            out.append(Chunk(doc.doc_id, s, e, piece, section, doc.line_at(s), doc.line_at(e - 1),
+                             doc.page_at(s)))
+        return out

@@ -1,0 +1,124 @@
+"""The Python API: three lines from a notebook to cited passages.
+
+    from qa import Muniqa
+    m = Muniqa()                                    # the default index (built on first use)
+    m.ask("Какие города сотрудничают с белорусскими партнерами?").passages
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.loader import bundled_reports_dir, iter_documents
+from index.builder import IndexBuilder, UpdateReport
+from index.chunker import ChunkerSettings
+from index.datadir import default_index_dir
+from index.embedders import Embedder, make_embedder
+from index.store import IndexData, check_compatible, live_version, load_index, read_manifest
+
+from .filters import Filters
+from .passages import Passage, group_by_city, make_passages
+from .retrieve import Retriever, query_lemmas
+
+
+@dataclass
+class Answer:
+    question: str
+    passages: list[Passage] = field(default_factory=list)
+
+    @property
+    def by_city(self) -> dict[str, list[int]]:
+        return group_by_city(self.passages)
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "passages": [p.to_dict() for p in self.passages],
+                "by_city": self.by_city}
+
+
+class Muniqa:
+    """One index directory, its embedder, and the retriever over it.
+
+    The loaded index is swapped, not mutated, when a newer version appears on disk, so
+    concurrent searches see either the old or the new index, never a mix.
+    """
+
+    def __init__(self, index_dir: str | Path | None = None, embedder: str | Embedder | None = None,
+                 progress: bool = True, chunker: ChunkerSettings | None = None):
+        self.index_dir = Path(index_dir) if index_dir else default_index_dir()
+        self._embedder_arg = embedder
+        self.progress = progress
+        self.chunker = chunker
+        self._loaded: tuple[Path, IndexData, Retriever] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Embedder:
+        if isinstance(self._embedder_arg, Embedder):
+            return self._embedder_arg
+        name = self._embedder_arg
+        if name is None:
+            manifest = read_manifest(self.index_dir)
+            name = manifest["embedder"]["backend"] if manifest else None
+        return make_embedder(name)
+
+    def exists(self) -> bool:
+        return live_version(self.index_dir) is not None
+
+    def index(self, paths: list[str | Path] | None = None, rebuild: bool = False,
+              remove: list[str] = (), on_message=None) -> UpdateReport:
+        """Add new and changed files (default: the bundled reports); unchanged ones are skipped."""
+        roots = [Path(p) for p in paths] if paths else [bundled_reports_dir()]
+        builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress, on_message)
+        documents = iter_documents(roots) if roots else iter(())
+        return builder.update(documents, rebuild=rebuild, remove=remove)
+
+    def remove(self, doc_ids: list[str]) -> UpdateReport:
+        builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress)
+        return builder.update(iter(()), remove=doc_ids)
+
+    def ensure_index(self) -> None:
+        """Build the default index from the bundled reports if there is none yet."""
+        if not self.exists():
+            self.index()
+
+    def _current(self) -> tuple[IndexData, Retriever]:
+        version = live_version(self.index_dir)
+        loaded = self._loaded
+        if loaded is None or loaded[0] != version:
+            with self._lock:
+                if self._loaded is None or self._loaded[0] != version:
+                    data = load_index(self.index_dir)
+                    check_compatible(data.manifest, self.index_dir, self.embedder.model_id, self.embedder.dim)
+                    self._loaded = (data.path, data, Retriever(data, self.embedder))
+                loaded = self._loaded
+        return loaded[1], loaded[2]
+
+    @property
+    def data(self) -> IndexData:
+        return self._current()[0]
+
+    def retriever(self) -> Retriever:
+        return self._current()[1]
+
+    def ask(self, question: str, k: int = 10, cities: list[str] | None = None,
+            years: tuple[int | None, int | None] = (None, None), topic: str | None = None,
+            system: str = "hybrid", filters: Filters | None = None) -> Answer:
+        """Cited passages answering ``question``, best first."""
+        self.ensure_index()
+        data, retriever = self._current()
+        filters = filters or Filters(cities=list(cities or []), year_from=years[0], year_to=years[1],
+                                     topic=topic)
+        hits = retriever.search(question, k=k, filters=filters, config=system)
+        return Answer(question, make_passages(data, hits, set(query_lemmas(question))))
+
+    def similar(self, chunk: int, k: int = 5, other_cities: bool = True) -> Answer:
+        """Passages like passage number ``chunk``, from other cities' reports: precedents."""
+        data, retriever = self._current()
+        source = data.chunks[chunk]
+        doc = data.documents[source.doc_id]
+        filters = Filters(exclude_cities=doc.meta.cities if other_cities else [])
+        vector = data.vectors[chunk]
+        hits = retriever.search(source.text, k=k, filters=filters, query_vector=vector)
+        hits = [h for h in hits if h.chunk != chunk]
+        return Answer(source.text, make_passages(data, hits, set(query_lemmas(source.text, False))))

@@ -1,0 +1,130 @@
+"""Hybrid retrieval: dense (e5) and BM25 on lemmas, each over the same passages, fused.
+
+Systems are configurations (``RetrievalConfig``), not code paths: eval compares them
+side by side on the same chunks. Fusion methods:
+- ``rrf``: reciprocal rank fusion, sum of 1/(k + rank); needs no score calibration.
+- ``convex``: alpha * dense + (1 - alpha) * bm25 after scaling each list to [0, 1]
+  (min-max over its own candidates); keeps how much better the first hit is than the rest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.lemmas import lemmas, raw_words
+from index.store import IndexData
+
+from .filters import Filters
+from .gazetteer import expand
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    name: str = "hybrid"
+    dense: bool = True
+    lexical: str | None = "lemma"      # "lemma", "raw" or None
+    fusion: str = "convex"             # "rrf" or "convex"
+    alpha: float = 0.6                 # weight of dense in convex fusion
+    rrf_k: int = 60
+    gazetteer: bool = True
+    candidates: int = 100              # per retriever, before fusion
+
+
+SYSTEMS: dict[str, RetrievalConfig] = {
+    "hybrid": RetrievalConfig(),
+    "hybrid-rrf": RetrievalConfig("hybrid-rrf", fusion="rrf"),
+    "dense": RetrievalConfig("dense", lexical=None),
+    "bm25-lemma": RetrievalConfig("bm25-lemma", dense=False, gazetteer=False),
+    "bm25-lemma-gaz": RetrievalConfig("bm25-lemma-gaz", dense=False),
+    "bm25-raw": RetrievalConfig("bm25-raw", dense=False, lexical="raw", gazetteer=False),
+}
+
+
+@dataclass
+class Hit:
+    chunk: int            # passage number in the index
+    score: float          # fused score (what the ranking is by)
+    dense: float | None   # cosine similarity, if the dense retriever saw it
+    lexical: float | None # BM25 score, if the lexical retriever saw it
+
+
+def query_lemmas(question: str, gazetteer: bool = True) -> list[str]:
+    toks = list(dict.fromkeys(lemmas(question)))
+    return expand(toks) if gazetteer else toks
+
+
+def _top(scores: np.ndarray, n: int, mask: np.ndarray | None) -> np.ndarray:
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    n = min(n, int(np.isfinite(scores).sum()) if mask is not None else len(scores))
+    if n <= 0:
+        return np.empty(0, dtype=np.int64)
+    idx = np.argpartition(-scores, n - 1)[:n]
+    idx = idx[np.argsort(-scores[idx], kind="stable")]
+    return idx[scores[idx] > 0] if mask is None else idx[np.isfinite(scores[idx]) & (scores[idx] > 0)]
+
+
+def _scaled(values: dict[int, float]) -> dict[int, float]:
+    if not values:
+        return {}
+    lo, hi = min(values.values()), max(values.values())
+    span = hi - lo
+    return {i: (v - lo) / span if span > 0 else 1.0 for i, v in values.items()}
+
+
+def fuse(dense: dict[int, float], lexical: dict[int, float], cfg: RetrievalConfig) -> dict[int, float]:
+    """Fused score per passage; ``dense`` and ``lexical`` map passage -> score, best first."""
+    if not lexical:
+        return dict(dense)
+    if not dense:
+        return dict(lexical)
+    if cfg.fusion == "rrf":
+        out: dict[int, float] = {}
+        for ranked in (dense, lexical):
+            for rank, i in enumerate(ranked, start=1):
+                out[i] = out.get(i, 0.0) + 1.0 / (cfg.rrf_k + rank)
+        return out
+    d, b = _scaled(dense), _scaled(lexical)
+    return {i: cfg.alpha * d.get(i, 0.0) + (1 - cfg.alpha) * b.get(i, 0.0) for i in set(d) | set(b)}
+
+
+class Retriever:
+    def __init__(self, data: IndexData, embedder, raw_tokens: list[list[str]] | None = None):
+        self.data = data
+        self.embedder = embedder
+        self._raw_lexical = None
+        self._raw_tokens = raw_tokens
+
+    def _raw(self):
+        """BM25 on raw words, built on demand (an evaluation baseline, not stored)."""
+        if self._raw_lexical is None:
+            from index.bm25 import LexicalIndex
+            from index.builder import passage_text
+            toks = self._raw_tokens or [raw_words(passage_text(c, self.data.documents[c.doc_id]))
+                                        for c in self.data.chunks]
+            self._raw_lexical = LexicalIndex.build(toks)
+        return self._raw_lexical
+
+    def search(self, question: str, k: int = 10, filters: Filters | None = None,
+               config: RetrievalConfig | str = "hybrid", query_vector: np.ndarray | None = None) -> list[Hit]:
+        cfg = SYSTEMS[config] if isinstance(config, str) else config
+        mask = filters.mask(self.data) if filters else None
+        n = max(cfg.candidates, k)
+        dense: dict[int, float] = {}
+        lexical: dict[int, float] = {}
+        if cfg.dense:
+            vec = query_vector if query_vector is not None else self.embedder.embed_query(question)
+            allowed = None if mask is None else np.flatnonzero(mask)
+            ids, sims = self.data.dense.search(vec, n, allowed)
+            dense = {int(i): float(s) for i, s in zip(ids, sims)}
+        if cfg.lexical:
+            if cfg.lexical == "raw":
+                index, toks = self._raw(), list(dict.fromkeys(raw_words(question)))
+            else:
+                index, toks = self.data.lexical, query_lemmas(question, cfg.gazetteer)
+            scores = index.scores(toks, mask)
+            lexical = {int(i): float(scores[i]) for i in _top(scores, n, mask)}
+        fused = fuse(dense, lexical, cfg)
+        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        return [Hit(i, s, dense.get(i), lexical.get(i)) for i, s in ranked]
