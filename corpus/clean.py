@@ -11,6 +11,7 @@ source line it came from.
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -108,7 +109,7 @@ def _starts_paragraph(prev: _Line, line: _Line, wrap_width: int) -> bool:
 def _wrap_width(lines: list[_Line]) -> int:
     """The width the text was hard-wrapped at: most lines of running text come close to it."""
     lengths = sorted(line.raw_length for line in lines if not line.is_table)
-    return max(60, lengths[int(0.9 * (len(lengths) - 1))]) if lengths else 60
+    return max(60, lengths[math.ceil(0.95 * (len(lengths) - 1))]) if lengths else 60
 
 
 def _looks_like_heading(text: str, single_line: bool) -> bool:
@@ -136,7 +137,7 @@ def clean_lines(lines: list[SourceLine]) -> CleanResult:
     out = CleanResult("")
     parts: list[str] = []
     offset = 0
-    for pieces in paragraphs:
+    for number, pieces in enumerate(paragraphs):
         if parts:
             parts.append("\n\n")
             offset += 2
@@ -153,7 +154,8 @@ def clean_lines(lines: list[SourceLine]) -> CleanResult:
             parts.append(text)
             offset += len(text)
         first = pieces[0][1]
-        if first.is_heading or (not first.is_table and _looks_like_heading(first.text, len(pieces) == 1)):
+        last = number == len(paragraphs) - 1
+        if first.is_heading or (not first.is_table and not last and _looks_like_heading(first.text, len(pieces) == 1)):
             out.headings.append((start, first.text.rstrip(".").strip(" |")))
     out.text = "".join(parts)
     return out

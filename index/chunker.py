@@ -12,14 +12,11 @@ import re
 from dataclasses import asdict, dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitter
-from razdel import sentenize
 
 from corpus.document import Document
 
 from .lemmas import count_words
-
-_PARAGRAPH = re.compile(r"\n\s*\n")
-
+from .sentences import sentence_spans
 
 @dataclass(frozen=True)
 class ChunkerSettings:
@@ -65,15 +62,12 @@ class Chunker:
 
     def units(self, text: str) -> list[str]:
         """Sentences (with their trailing white space); concatenated they give ``text`` back."""
+        spans = sentence_spans(text)
         out: list[str] = []
-        pos = 0
-        for para in _PARAGRAPH.finditer(text + "\n\n"):
-            sentences = list(sentenize(text[pos:para.start()]))
-            for i in range(len(sentences)):
-                start = pos if i == 0 else pos + sentences[i].start
-                end = pos + sentences[i + 1].start if i + 1 < len(sentences) else para.end()
-                out.extend(self._split_long(text[start:min(end, len(text))]))
-            pos = para.end()
+        for i, (start, _) in enumerate(spans):
+            start = 0 if i == 0 else start
+            end = spans[i + 1][0] if i + 1 < len(spans) else len(text)
+            out.extend(self._split_long(text[start:end]))
         return [u for u in out if u]
 
     def _split_long(self, sentence: str) -> list[str]:

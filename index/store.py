@@ -148,11 +148,15 @@ def read_manifest(index_dir: Path) -> dict | None:
                              f"rebuild it with: muniqa index --rebuild --index {index_dir}") from None
 
 
-def check_compatible(manifest: dict, index_dir: Path, model_id: str, dim: int) -> None:
+def check_format(manifest: dict, index_dir: Path) -> None:
     fmt = manifest.get("format")
     if fmt != FORMAT_VERSION:
         raise IndexOpenError(f"index at {index_dir} has format {fmt}, this muniqa reads format "
                              f"{FORMAT_VERSION}; rebuild it with: muniqa index --rebuild --index {index_dir}")
+
+
+def check_compatible(manifest: dict, index_dir: Path, model_id: str, dim: int) -> None:
+    check_format(manifest, index_dir)
     built = manifest.get("embedder", {})
     if built.get("model_id") != model_id or built.get("dim") != dim:
         raise IndexOpenError(f"index at {index_dir} was built with embedder {built.get('model_id')} "
@@ -165,6 +169,7 @@ def load_index(index_dir: Path) -> IndexData:
     manifest = read_manifest(index_dir)
     if manifest is None:
         raise IndexOpenError(f"no index at {index_dir}: build one with: muniqa index --index {index_dir}")
+    check_format(manifest, index_dir)
     version = live_version(index_dir)
     try:
         documents = {}

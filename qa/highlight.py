@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from razdel import sentenize
-
 from index.lemmas import lemmas, word_spans
+from index.sentences import sentence_spans
 
 
 def term_spans(text: str, query_lemmas: set[str]) -> list[tuple[int, int]]:
@@ -21,15 +20,13 @@ def term_spans(text: str, query_lemmas: set[str]) -> list[tuple[int, int]]:
 
 def best_sentence(text: str, query_lemmas: set[str], idf: Callable[[str], float]) -> tuple[int, int]:
     """(start, end) of the sentence of ``text`` that shares the most informative query lemmas."""
-    best, best_score = None, 0.0
-    for sent in sentenize(text):
-        found = set(lemmas(sent.text)) & query_lemmas
+    spans = sentence_spans(text) or [(0, len(text))]
+    best, best_score = spans[0], 0.0
+    for start, end in spans:
+        found = set(lemmas(text[start:end])) & query_lemmas
         score = sum(idf(t) or 0.1 for t in found)
         if score > best_score:
-            best, best_score = (sent.start, sent.stop), score
-    if best is None:
-        first = next(iter(sentenize(text)), None)
-        return (first.start, first.stop) if first else (0, len(text))
+            best, best_score = (start, end), score
     return best
 
 

