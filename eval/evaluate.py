@@ -15,6 +15,7 @@ from corpus.document import Document, Metadata
 from index.chunker import ChunkerSettings
 from index.datadir import data_dir
 from qa.api import Muniqa
+from qa.retrieve import parse_system
 
 from .gold import GoldQuestion, load_gold, normalize, relevant_passages
 
@@ -68,8 +69,11 @@ def open_eval_index(corpus: list[str], embedder: str | None, chunker: ChunkerSet
 
 def evaluate(gold_questions: list[GoldQuestion], m: Muniqa, systems: list[str], gold_name: str,
              k: int = 10) -> EvalResult:
+    import warnings
+
     from ranx import Qrels, Run, evaluate as ranx_evaluate
     logging.getLogger("ranx").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message=".*unsafe cast.*")
     data = m.data
     passages = [(c.doc_id, normalize(c.text)) for c in data.chunks]
     corpus_norm = {d.doc_id: normalize(d.text) for d in data.documents.values()}
@@ -94,11 +98,14 @@ def evaluate(gold_questions: list[GoldQuestion], m: Muniqa, systems: list[str], 
         qrels[q.id] = {str(i): 1 for i in rel} or {"none": 1}
     if not questions:
         return result
+    vectors = {}
+    if any(parse_system(s).dense for s in systems):   # one query embedding per question, shared
+        vectors = {q.id: m.embedder.embed_query(q.question) for q in questions}
     for system in systems:
         runs: dict[str, dict[str, float]] = {}
         rows: list[QuestionResult] = []
         for q in questions:
-            hits = m.retriever().search(q.question, k=k, config=system)
+            hits = m.retriever().search(q.question, k=k, config=system, query_vector=vectors.get(q.id))
             runs[q.id] = {str(h.chunk): float(k - r) for r, h in enumerate(hits)} or {"-1": 0.0}
             rel = relevant[q.id]
             first = next((r + 1 for r, h in enumerate(hits) if h.chunk in rel), None)

@@ -66,11 +66,13 @@ class Muniqa:
         return live_version(self.index_dir) is not None
 
     def index(self, paths: list[str | Path] | None = None, rebuild: bool = False,
-              remove: list[str] = (), on_message=None) -> UpdateReport:
-        """Add new and changed files (default: the bundled reports); unchanged ones are skipped."""
+              remove: list[str] = (), on_message=None, overrides: dict[str, str] | None = None,
+              max_mb: float | None = None) -> UpdateReport:
+        """Add new and changed files (default: the bundled reports); unchanged ones are skipped.
+        ``overrides`` (city, year, topic) apply to every file; ``max_mb`` caps file size."""
         roots = [Path(p) for p in paths] if paths else [bundled_reports_dir()]
         builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress, on_message)
-        documents = iter_documents(roots) if roots else iter(())
+        documents = iter_documents(roots, overrides, max_mb, self.progress) if roots else iter(())
         return builder.update(documents, rebuild=rebuild, remove=remove)
 
     def remove(self, doc_ids: list[str]) -> UpdateReport:

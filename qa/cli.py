@@ -57,11 +57,34 @@ def _say(msg: str) -> None:
 @index_option
 @embedder_option
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
+@click.option("--city", default=None, help="City of every file in this run (wins over detection and sidecars).")
+@click.option("--year", default=None, help="Year (2024) or span (2020-2022) of every file in this run.")
+@click.option("--topic", default=None, help="Topic of every file in this run.")
+@click.option("--max-mb", type=click.FloatRange(min=0, min_open=True), envvar="MUNIQA_MAX_MB", default=None,
+              help="Skip files larger than this many MB (default 50, or $MUNIQA_MAX_MB).")
 @_fail_cleanly
-def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | None, rebuild: bool) -> None:
-    """Add new and changed files (default: the bundled reports); unchanged ones are skipped."""
+def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | None, rebuild: bool,
+              city: str | None, year: str | None, topic: str | None, max_mb: float | None) -> None:
+    """Add new and changed files (default: the bundled reports); unchanged ones are skipped.
+
+    PATHS are files or folders of .txt, .md, .pdf, .docx and .html reports. A bad file is
+    reported on one line and the rest are still indexed; the exit status is 1 if any failed.
+    """
+    from tqdm import tqdm
+    overrides = {"city": city, "topic": topic}
+    if year:
+        first, last = parse_years(year)
+        overrides.update(year=str(first), year_end=str(last) if last != first else "")
+    overrides = {k: v for k, v in overrides.items() if v}
+
+    def say(msg: str) -> None:
+        # Failed files are listed once, after the progress bars, as "error: ..." lines.
+        if not (msg.startswith("skipped ") and ": identical to already indexed " not in msg):
+            tqdm.write(msg, file=sys.stderr)
+
     m = _open(index_dir, embedder)
-    report = m.index(list(paths) or None, rebuild=rebuild, on_message=_say)
+    report = m.index(list(paths) or None, rebuild=rebuild, on_message=say,
+                     overrides=overrides or None, max_mb=max_mb)
     for err in report.failed:
         click.echo(f"error: {err}", err=True)
     click.echo(report.summary())
@@ -147,7 +170,8 @@ def remove(doc_ids: tuple[str, ...], index_dir: Path | None) -> None:
 @click.argument("gold", nargs=-1, required=True)
 @click.option("--corpus", multiple=True, help="Files or folders to evaluate on (default: bundled reports).")
 @click.option("--systems", default="bm25-lemma,dense,hybrid", show_default=True,
-              help="Comma-separated systems.")
+              help="Comma-separated systems; with settings, separate by ';': "
+                   "'hybrid:alpha=0.5;hybrid:fusion=rrf,rrf_k=10;dense'.")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write a Markdown report with per-question diagnostics here.")
@@ -159,11 +183,10 @@ def eval_cmd(gold: tuple[str, ...], corpus: tuple[str, ...], systems: str, as_js
     from eval.evaluate import evaluate_gold_file
     from eval.gold import GoldError
     from eval.report import format_table, write_report
-    names = [s.strip() for s in systems.split(",") if s.strip()]
-    from .retrieve import SYSTEMS
-    bad = [s for s in names if s not in SYSTEMS]
-    if bad:
-        raise click.ClickException(f"unknown system {bad[0]!r}: choose from {', '.join(SYSTEMS)}")
+    from .retrieve import parse_system
+    names = [s.strip() for s in systems.split(";" if ":" in systems else ",") if s.strip()]
+    for name in names:
+        parse_system(name)   # fail early, with the reason, on a bad spec
     results = []
     for g in gold:
         try:

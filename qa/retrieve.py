@@ -41,6 +41,37 @@ SYSTEMS: dict[str, RetrievalConfig] = {
 }
 
 
+def parse_system(spec: str) -> RetrievalConfig:
+    """A named system, optionally with settings changed: ``hybrid:alpha=0.5,fusion=rrf``."""
+    import dataclasses
+    name, _, settings = spec.partition(":")
+    if name not in SYSTEMS:
+        raise ValueError(f"unknown system {name!r}: choose from {', '.join(SYSTEMS)}")
+    cfg = SYSTEMS[name]
+    if not settings:
+        return cfg
+    types = {f.name: f.type for f in dataclasses.fields(RetrievalConfig)}
+    changes: dict[str, object] = {"name": spec}
+    for item in settings.split(","):
+        key, _, value = item.partition("=")
+        key = key.strip()
+        if key not in types or key == "name":
+            raise ValueError(f"system {spec!r}: unknown setting {key!r}")
+        kind = types[key] if isinstance(types[key], str) else types[key].__name__
+        try:
+            if "bool" in kind:
+                changes[key] = value.strip().lower() in ("1", "true", "yes", "on")
+            elif "float" in kind:
+                changes[key] = float(value)
+            elif "int" in kind:
+                changes[key] = int(value)
+            else:
+                changes[key] = None if value.strip() in ("", "none") else value.strip()
+        except ValueError:
+            raise ValueError(f"system {spec!r}: setting {key!r} needs a {kind}, got {value!r}") from None
+    return dataclasses.replace(cfg, **changes)
+
+
 @dataclass
 class Hit:
     chunk: int            # passage number in the index
@@ -108,7 +139,7 @@ class Retriever:
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None,
                config: RetrievalConfig | str = "hybrid", query_vector: np.ndarray | None = None) -> list[Hit]:
-        cfg = SYSTEMS[config] if isinstance(config, str) else config
+        cfg = parse_system(config) if isinstance(config, str) else config
         mask = filters.mask(self.data) if filters else None
         n = max(cfg.candidates, k)
         dense: dict[int, float] = {}

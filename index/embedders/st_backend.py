@@ -29,7 +29,9 @@ class SentenceTransformerEmbedder(Embedder):
                                 f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
         self.backend = f"st:{model}"
         self.model_id = Path(model).name if Path(model).exists() else model
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         e5 = "e5" in self.model_id.lower()
         self._query_prefix, self._passage_prefix = ("query: ", "passage: ") if e5 else ("", "")
         self.batch_size = batch_size
