@@ -60,7 +60,8 @@ def _scrub(line: SourceLine) -> _Line | None:
         cells = [_SPACES.sub(" ", strip_markup(c)).strip() for c in raw.split("\t")]
         text = " | ".join(c for c in cells if c)
     else:
-        text = _SPACES.sub(" ", strip_markup(raw)).strip()
+        md = _MD_HEADING.match(raw)
+        text = _SPACES.sub(" ", strip_markup(md.group(1) if md else raw)).strip()
     text = text.strip()
     if not text or _PAGE_NUMBER.match(text):
         return None

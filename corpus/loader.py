@@ -1,16 +1,26 @@
-"""From paths to cleaned ``Document``s: files, folders, the bundled reports."""
+"""From paths to cleaned ``Document``s: files, folders, the bundled reports.
+
+A folder is what users bring, so one bad file must never stop the rest: every problem
+becomes a ``CorpusError`` yielded in place of its document, and the caller decides.
+"""
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
+
+from tqdm import tqdm
 
 from .clean import clean_lines
 from .document import Document
 from .errors import CorpusError
 from .metadata import SIDECAR_NAMES, apply_overrides, detect_metadata, read_sidecar
-from .readers import is_supported, read_file
+from .readers import default_max_mb, is_supported, read_file, unsupported_message
+
+OVERRIDE_FIELDS = ("title", "city", "year", "year_end", "topic")
 
 
 def bundled_reports_dir() -> Path:
@@ -26,54 +36,119 @@ def doc_id_for(path: Path, root: Path | None) -> str:
 
 
 def load_document(path: Path, root: Path | None = None,
-                  overrides: dict[str, str] | None = None) -> Document:
-    raw = read_file(path)
+                  overrides: dict[str, str] | None = None, max_mb: float | None = None) -> Document:
+    raw = read_file(path, max_mb)
     cleaned = clean_lines(raw.lines)
     if not re.search(r"\w", cleaned.text):
         raise CorpusError(path, "no text left after cleaning (scanned PDF without a text layer?)")
     meta = detect_metadata(cleaned.text, fallback_title=path.stem)
     if overrides:
         meta = apply_overrides(meta, overrides, str(path))
+        if "year" in overrides and "year_end" not in overrides:
+            meta.year_end = None          # a given single year replaces a detected span
     pages = {line.number: line.page for line in raw.lines if line.page is not None}
     return Document(doc_id=doc_id_for(path, root), source=str(path), sha256=raw.sha256,
                     text=cleaned.text, meta=meta, line_map=cleaned.line_map,
                     headings=cleaned.headings, pages=pages)
 
 
+_SYSTEM_FILES = {"readme.md", "thumbs.db", "desktop.ini"}
+
+
+def _skipped_name(name: str) -> bool:
+    """Sidecars, hidden files, Office lock files (~$report.docx) and OS clutter."""
+    return (name in SIDECAR_NAMES or name.startswith((".", "~$"))
+            or name.lower() in _SYSTEM_FILES)
+
+
+def _walk_folder(folder: Path) -> Iterator[tuple[Path, Path | None] | CorpusError]:
+    """Files under ``folder`` in a stable order; unreadable subfolders are reported, not skipped
+    silently (``Path.rglob`` would hide them)."""
+    problems: list[OSError] = []
+    for here, dirs, names in os.walk(folder, onerror=problems.append):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        while problems:
+            yield _os_error(problems.pop(0))
+        for name in sorted(names):
+            p = Path(here) / name
+            if _skipped_name(name):
+                continue
+            yield (p, folder) if is_supported(p) else CorpusError(p, unsupported_message(p))
+    for exc in problems:
+        yield _os_error(exc)
+
+
+def _os_error(exc: OSError) -> CorpusError:
+    where = exc.filename or "?"
+    if isinstance(exc, PermissionError):
+        return CorpusError(where, "permission denied: cannot list the folder")
+    return CorpusError(where, f"cannot list the folder: {exc.strerror or exc}")
+
+
 def expand_paths(paths: list[Path]) -> Iterator[tuple[Path, Path | None] | CorpusError]:
     """Every supported file under ``paths`` with the folder it was found in, or an error."""
     for given in paths:
-        if not given.exists():
+        given = Path(given)
+        try:
+            exists, is_dir = given.exists(), given.is_dir()
+        except OSError as exc:
+            yield _os_error(exc)
+            continue
+        if not exists:
             yield CorpusError(given, "no such file or folder")
-        elif given.is_dir():
-            try:
-                found = sorted(p for p in given.rglob("*") if p.is_file())
-            except PermissionError:
-                yield CorpusError(given, "permission denied")
-                continue
-            for p in found:
-                if p.name in SIDECAR_NAMES or p.name.startswith(".") or p.name.lower() == "readme.md":
-                    continue
-                if is_supported(p):
-                    yield p, given
-                else:
-                    yield CorpusError(p, f"unsupported file type {p.suffix or '(no extension)'}")
+        elif is_dir:
+            yield from _walk_folder(given)
         else:
             yield given, given.parent
 
 
-def iter_documents(paths: list[Path]) -> Iterator[Document | CorpusError]:
-    """Load each file; a bad one yields its ``CorpusError`` and the rest go on."""
+def _check_overrides(overrides: dict[str, str] | None) -> dict[str, str]:
+    fields = {k: str(v) for k, v in (overrides or {}).items() if v not in (None, "")}
+    unknown = sorted(set(fields) - set(OVERRIDE_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown metadata field {unknown[0]!r}: use {', '.join(OVERRIDE_FIELDS)}")
+    return fields
+
+
+def iter_documents(paths: list[Path], overrides: dict[str, str] | None = None,
+                   max_mb: float | None = None, progress: bool = False) -> Iterator[Document | CorpusError]:
+    """Load each file; a bad one yields its ``CorpusError`` and the rest go on.
+
+    ``overrides`` (city, year, topic, ...) apply to every file and win over sidecar files;
+    ``progress`` shows a bar with an ETA on stderr while files are read.
+    """
+    forced = _check_overrides(overrides)
+    max_mb = default_max_mb() if max_mb is None else max_mb
+    if max_mb <= 0:
+        raise ValueError(f"the size limit must be positive, got {max_mb:g} MB")
+    items = list(expand_paths(paths))
     sidecars: dict[Path, dict[str, dict[str, str]]] = {}
-    for item in expand_paths(paths):
-        if isinstance(item, CorpusError):
-            yield item
-            continue
-        path, root = item
-        try:
+    seen: set[str] = set()
+    with tqdm(total=len(items), desc="reading files", unit="file", file=sys.stderr,
+              disable=not progress, leave=False) as bar:
+        for item in items:
+            bar.update(1)
+            if isinstance(item, CorpusError):
+                yield item
+                continue
+            path, root = item
             folder = path.parent
             if folder not in sidecars:
-                sidecars[folder] = read_sidecar(folder)
-            yield load_document(path, root, sidecars[folder].get(path.name))
-        except CorpusError as err:
-            yield err
+                try:
+                    sidecars[folder] = read_sidecar(folder)
+                except CorpusError as err:       # said once; the folder's files still load
+                    sidecars[folder] = {}
+                    yield err
+            try:
+                fields = {**sidecars[folder].get(path.name, {}), **forced}
+                doc = load_document(path, root, fields or None, max_mb)
+            except CorpusError as err:
+                yield err
+                continue
+            except Exception as exc:  # noqa: BLE001 - a reader's surprise must not stop the folder
+                yield CorpusError(path, f"cannot read: {type(exc).__name__}: {exc}".splitlines()[0])
+                continue
+            if doc.doc_id in seen:       # report.pdf beside report.docx: keep both, apart
+                doc.doc_id = f"{doc.doc_id}{path.suffix.lower()}"
+            seen.add(doc.doc_id)
+            yield doc

@@ -171,26 +171,28 @@ def remove(doc_ids: tuple[str, ...], index_dir: Path | None) -> None:
 @click.option("--corpus", multiple=True, help="Files or folders to evaluate on (default: bundled reports).")
 @click.option("--systems", default="bm25-lemma,dense,hybrid", show_default=True,
               help="Comma-separated systems; with settings, separate by ';': "
-                   "'hybrid:alpha=0.5;hybrid:fusion=rrf,rrf_k=10;dense'.")
+                   "'hybrid:alpha=0.5;hybrid:chunk_size=200,chunk_overlap=30;dense'.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="YAML/JSON file listing systems (replaces --systems); see eval/systems.example.yaml.")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write a Markdown report with per-question diagnostics here.")
+              help="Write report.md, a chart, significance tests and TREC run/qrels files here.")
 @embedder_option
 @_fail_cleanly
-def eval_cmd(gold: tuple[str, ...], corpus: tuple[str, ...], systems: str, as_json: bool,
-             report_dir: Path | None, embedder: str | None) -> None:
+def eval_cmd(gold: tuple[str, ...], corpus: tuple[str, ...], systems: str, config_file: Path | None,
+             as_json: bool, report_dir: Path | None, embedder: str | None) -> None:
     """Score systems on GOLD question files (or xquad:sentence, xquad:passage)."""
     from eval.evaluate import evaluate_gold_file
     from eval.gold import GoldError
     from eval.report import format_table, write_report
-    from .retrieve import parse_system
-    names = [s.strip() for s in systems.split(";" if ":" in systems else ",") if s.strip()]
-    for name in names:
-        parse_system(name)   # fail early, with the reason, on a bad spec
+    from eval.systems import load_systems_file, parse_spec, split_specs
+    specs = load_systems_file(config_file) if config_file else [parse_spec(s) for s in split_specs(systems)]
+    if len({s.label for s in specs}) != len(specs):
+        raise click.ClickException("two systems have the same name")
     results = []
     for g in gold:
         try:
-            res = evaluate_gold_file(g, list(corpus), names, embedder=embedder)
+            res = evaluate_gold_file(g, list(corpus), specs, embedder=embedder)
         except GoldError as exc:
             raise click.ClickException(str(exc)) from None
         for line in res.errors:

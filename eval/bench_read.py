@@ -1,0 +1,112 @@
+"""Reading + cleaning throughput per format, on the bundled reports converted to each format.
+
+Why: a city's folder can hold hundreds of reports; this says whether reading, not embedding,
+is the bottleneck. Run from a checkout (it borrows the test fixture makers to build PDFs):
+
+    python -m eval.bench_read [--repeat 24] [--json]
+
+Each bundled report is repeated ``--repeat`` times into one file per format; timings are the
+best of ``--rounds`` runs of ``read_file`` (decode/parse) and ``clean_lines`` (cleaning).
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from corpus.clean import clean_lines
+from corpus.loader import bundled_reports_dir
+from corpus.readers import read_file
+
+
+def _paragraphs(repeat: int) -> list[str]:
+    paras = []
+    for path in sorted(bundled_reports_dir().glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        paras += [p.replace("\n", " ").strip() for p in text.split("\n\n") if p.strip()]
+    return [p for p in paras if "\t" not in p] * repeat
+
+
+def _wrap(text: str, width: int = 95) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return lines + [line] if line else lines
+
+
+def build_files(folder: Path, repeat: int) -> dict[str, Path]:
+    """One file per format holding the same text."""
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root))
+    from tests.fixtures.makers import make_docx, make_pdf     # needs a source checkout
+    paras = _paragraphs(repeat)
+    text = "\n\n".join("\n".join(_wrap(p)) for p in paras) + "\n"
+    files = {"txt-utf8": folder / "r-utf8.txt", "txt-cp1251": folder / "r-cp1251.txt",
+             "txt-koi8r": folder / "r-koi8.txt", "md": folder / "r.md", "html-cp1251": folder / "r.html",
+             "docx": folder / "r.docx", "pdf": folder / "r.pdf"}
+    files["txt-utf8"].write_text(text, encoding="utf-8")
+    files["txt-cp1251"].write_bytes(text.encode("cp1251", errors="replace"))
+    files["txt-koi8r"].write_bytes(text.encode("koi8_r", errors="replace"))
+    files["md"].write_text("\n\n".join(f"## {p[:40]}\n\n{p}" if i % 10 == 0 else p
+                                       for i, p in enumerate(paras)), encoding="utf-8")
+    body = "\n".join(f"<p class=MsoNormal>{html.escape(p)}</p>" for p in paras)
+    page = (f"<html><head><meta charset=windows-1251><style>p{{margin:0}}</style></head>"
+            f"<body>\n{body}\n</body></html>")
+    files["html-cp1251"].write_bytes(page.encode("cp1251", errors="xmlcharrefreplace"))
+    make_docx(files["docx"], "Отчёт", paras)
+    lines = [line for p in paras for line in _wrap(p) + [""]]
+    pages = [["Отчёт о международной деятельности"] + lines[i:i + 45] + [f"Страница {i // 45 + 1}"]
+             for i in range(0, len(lines), 45)]
+    make_pdf(files["pdf"], pages)
+    return files
+
+
+def measure(path: Path, rounds: int) -> dict:
+    best_read = best_clean = float("inf")
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        raw = read_file(path, max_mb=1000)
+        t1 = time.perf_counter()
+        cleaned = clean_lines(raw.lines)
+        t2 = time.perf_counter()
+        best_read, best_clean = min(best_read, t1 - t0), min(best_clean, t2 - t1)
+    mb = path.stat().st_size / 2**20
+    pages = len({line.page for line in raw.lines if line.page is not None})
+    total = best_read + best_clean
+    return {"mb": round(mb, 2), "pages": pages or None, "chars": len(cleaned.text),
+            "read_s": round(best_read, 3), "clean_s": round(best_clean, 3),
+            "mb_per_s": round(mb / total, 2),
+            "pages_per_s": round(pages / total, 1) if pages else None,
+            "kchars_per_s": round(len(cleaned.text) / total / 1000, 1)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeat", type=int, default=24, help="copies of the bundled reports per file")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    clean_lines(read_file(sorted(bundled_reports_dir().glob("*.txt"))[0]).lines)   # warm caches
+    with tempfile.TemporaryDirectory() as tmp:
+        files = build_files(Path(tmp), args.repeat)
+        results = {name: measure(path, args.rounds) for name, path in files.items()}
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+        return
+    print(f"{'format':<12} {'MB':>6} {'pages':>6} {'read s':>7} {'clean s':>8} {'MB/s':>6} "
+          f"{'pages/s':>8} {'kchar/s':>8}")
+    for name, r in results.items():
+        print(f"{name:<12} {r['mb']:>6} {r['pages'] or '-':>6} {r['read_s']:>7} {r['clean_s']:>8} "
+              f"{r['mb_per_s']:>6} {r['pages_per_s'] or '-':>8} {r['kchars_per_s']:>8}")
+
+
+if __name__ == "__main__":
+    main()
