@@ -1,23 +1,27 @@
-"""Run several retrieval systems on the same passages and gold questions; score them with ranx.
+"""Run several retrieval systems on the same gold questions; score them with ranx.
 
 Metric names follow DESIGN.md: success@k is ranx's hit_rate@k (a relevant passage in the
 top k), plus mrr@10, ndcg@10, and coverage@10 for list questions (share of quotes found
-in the top 10, which ranx has no notion of).
+in the top 10, which ranx has no notion of). Systems that share index settings share one
+index, so their differences come from retrieval alone.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from corpus.document import Document, Metadata
 from index.chunker import ChunkerSettings
 from index.datadir import data_dir
 from qa.api import Muniqa
-from qa.retrieve import parse_system
 
 from .gold import GoldQuestion, load_gold, normalize, relevant_passages
+from .systems import SystemSpec, parse_spec
 
 RANX_METRICS = {"success@1": "hit_rate@1", "success@5": "hit_rate@5", "success@10": "hit_rate@10",
                 "mrr@10": "mrr@10", "ndcg@10": "ndcg@10"}
@@ -30,14 +34,19 @@ class QuestionResult:
     question: str
     first_relevant: int | None          # rank of the first relevant passage (1-based)
     quotes_found: list[str]             # quotes present in the top 10
-    top: list[tuple[str, float]]        # (doc id, score) of the top passages
+    top: list[tuple[str, float, str]]   # (doc id, score, passage text) of the top passages
 
 
 @dataclass
 class EvalResult:
     gold: str
-    systems: dict[str, dict[str, float]] = field(default_factory=dict)
+    systems: dict[str, dict[str, float]] = field(default_factory=dict)        # means
+    per_query: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # system -> metric -> scores
     per_question: dict[str, list[QuestionResult]] = field(default_factory=dict)
+    runs: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)   # TREC-ready
+    qrels: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)    # per system
+    settings: dict[str, dict] = field(default_factory=dict)
+    questions: list[GoldQuestion] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -56,80 +65,100 @@ def xquad_corpus(task: str) -> tuple[list[Document], list[GoldQuestion]]:
 def open_eval_index(corpus: list[str], embedder: str | None, chunker: ChunkerSettings | None,
                     progress: bool = True) -> Muniqa:
     """An index of ``corpus`` kept under the data dir, updated incrementally between runs."""
+    if corpus and corpus[0].startswith("xquad:"):
+        chunker = chunker or ChunkerSettings(400, 0)     # one passage per paragraph / sentence
     key = hashlib.sha256(repr((sorted(corpus), embedder, chunker)).encode()).hexdigest()[:16]
     m = Muniqa(data_dir() / "eval" / key, embedder=embedder, progress=progress, chunker=chunker)
     if corpus and corpus[0].startswith("xquad:"):
         from index.builder import IndexBuilder
         docs, _ = xquad_corpus(corpus[0].split(":", 1)[1])
-        IndexBuilder(m.index_dir, m.embedder, chunker or ChunkerSettings(400, 0), progress).update(docs)
+        IndexBuilder(m.index_dir, m.embedder, chunker, progress).update(docs)
     else:
         m.index([Path(p) for p in corpus] if corpus else None)
     return m
 
 
-def evaluate(gold_questions: list[GoldQuestion], m: Muniqa, systems: list[str], gold_name: str,
-             k: int = 10) -> EvalResult:
-    import warnings
+def _check_questions(result: EvalResult, questions: list[GoldQuestion], m: Muniqa) -> list[GoldQuestion]:
+    """Questions whose quotes or docs are not in the corpus are errors, not misses."""
+    corpus_norm = [normalize(d.text) for d in m.data.documents.values()]
+    usable = []
+    for q in questions:
+        missing = [x for x in q.quotes if not any(normalize(x) in t for t in corpus_norm)]
+        unknown = [d for d in q.docs if d not in m.data.documents]
+        if missing or unknown:
+            what = f"quote {missing[0]!r}" if missing else f"doc {unknown[0]!r}"
+            result.errors.append(f"{result.gold}: {q.id}: {what} is not in the corpus")
+        else:
+            usable.append(q)
+    return usable
 
+
+def _score_system(result: EvalResult, spec: SystemSpec, questions: list[GoldQuestion], m: Muniqa,
+                  vectors: dict[str, np.ndarray], k: int, warn: bool) -> None:
     from ranx import Qrels, Run, evaluate as ranx_evaluate
-    logging.getLogger("ranx").setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", message=".*unsafe cast.*")
     data = m.data
     passages = [(c.doc_id, normalize(c.text)) for c in data.chunks]
-    corpus_norm = {d.doc_id: normalize(d.text) for d in data.documents.values()}
-    result = EvalResult(gold_name)
-    qrels: dict[str, dict[str, int]] = {}
-    relevant: dict[str, dict[int, set[int]]] = {}
-    questions: list[GoldQuestion] = []
-    for q in gold_questions:
-        missing = [x for x in q.quotes if not any(normalize(x) in t for t in corpus_norm.values())]
-        if missing or any(d not in data.documents for d in q.docs):
-            what = f"quote {missing[0]!r}" if missing else f"doc {[d for d in q.docs if d not in data.documents][0]!r}"
-            result.errors.append(f"{gold_name}: {q.id}: {what} is not in the corpus")
-            continue
+    qrels, runs, rows = {}, {}, []
+    for q in questions:
         rel = relevant_passages(q, passages)
-        split = [x for j, x in enumerate(q.quotes) if not any(j in s for s in rel.values())]
-        if split:
-            result.warnings.append(f"{gold_name}: {q.id}: quote {split[0]!r} spans two passages")
-        if not rel:
-            result.warnings.append(f"{gold_name}: {q.id}: no single passage holds a quote; scored as a miss")
-        questions.append(q)
-        relevant[q.id] = rel
+        if not rel and warn:
+            result.warnings.append(f"{result.gold}: {q.id}: no single passage holds a quote; scored as a miss")
+        hits = m.retriever().search(q.question, k=k, config=spec.retrieval, query_vector=vectors.get(q.id))
         qrels[q.id] = {str(i): 1 for i in rel} or {"none": 1}
+        runs[q.id] = {str(h.chunk): float(k - r) for r, h in enumerate(hits)} or {"-1": 0.0}
+        first = next((r + 1 for r, h in enumerate(hits) if h.chunk in rel), None)
+        found = sorted({j for h in hits[:10] for j in rel.get(h.chunk, ()) if j >= 0})
+        rows.append(QuestionResult(q.id, q.question, first, [q.quotes[j] for j in found],
+                                   [(data.chunks[h.chunk].doc_id, round(h.score, 4), data.chunks[h.chunk].text)
+                                    for h in hits]))
+    per_query = {}
+    for name, metric in RANX_METRICS.items():
+        scores = ranx_evaluate(Qrels(qrels), Run(runs), metric, return_mean=False, make_comparable=True)
+        per_query[name] = np.asarray(scores, dtype=float)
+    lists = [(q, r) for q, r in zip(questions, rows) if q.kind == "list" and q.quotes]
+    means = {name: round(float(v.mean()), 4) for name, v in per_query.items()}
+    if lists:
+        cov = np.array([len(r.quotes_found) / len(q.quotes) for q, r in lists])
+        means["coverage@10"] = round(float(cov.mean()), 4)
+    means["n"] = len(questions)
+    result.systems[spec.label] = means
+    result.per_query[spec.label] = per_query
+    result.per_question[spec.label] = rows
+    result.runs[spec.label], result.qrels[spec.label] = runs, qrels
+
+
+def evaluate(gold_questions: list[GoldQuestion], indexes: dict[tuple, Muniqa], specs: list[SystemSpec],
+             gold_name: str, k: int = 10) -> EvalResult:
+    logging.getLogger("ranx").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message=".*unsafe cast.*")
+    result = EvalResult(gold_name)
+    first = indexes[specs[0].index_key]
+    questions = _check_questions(result, gold_questions, first)
+    result.questions = questions
     if not questions:
         return result
-    vectors = {}
-    if any(parse_system(s).dense for s in systems):   # one query embedding per question, shared
-        vectors = {q.id: m.embedder.embed_query(q.question) for q in questions}
-    for system in systems:
-        runs: dict[str, dict[str, float]] = {}
-        rows: list[QuestionResult] = []
-        for q in questions:
-            hits = m.retriever().search(q.question, k=k, config=system, query_vector=vectors.get(q.id))
-            runs[q.id] = {str(h.chunk): float(k - r) for r, h in enumerate(hits)} or {"-1": 0.0}
-            rel = relevant[q.id]
-            first = next((r + 1 for r, h in enumerate(hits) if h.chunk in rel), None)
-            found = sorted({j for h in hits[:10] for j in rel.get(h.chunk, ()) if j >= 0})
-            rows.append(QuestionResult(q.id, q.question, first, [q.quotes[j] for j in found],
-                                       [(data.chunks[h.chunk].doc_id, round(h.score, 4)) for h in hits]))
-        scores = ranx_evaluate(Qrels(qrels), Run(runs), list(RANX_METRICS.values()), make_comparable=True)
-        metrics = {name: round(float(scores[r]), 4) for name, r in RANX_METRICS.items()}
-        lists = [(q, row) for q, row in zip(questions, rows) if q.kind == "list" and q.quotes]
-        if lists:
-            metrics["coverage@10"] = round(sum(len(r.quotes_found) / len(q.quotes) for q, r in lists) / len(lists), 4)
-        metrics["n"] = len(questions)
-        result.systems[system] = metrics
-        result.per_question[system] = rows
+    vectors: dict[tuple, dict[str, np.ndarray]] = {}
+    for spec in specs:
+        result.settings.setdefault(spec.label, spec.settings())
+        m = indexes[spec.index_key]
+        if spec.retrieval.dense and spec.index_key not in vectors:   # one query embedding per question
+            vectors[spec.index_key] = {q.id: m.embedder.embed_query(q.question) for q in questions}
+        warn = not any(s.index_key == spec.index_key for s in specs[:specs.index(spec)])
+        _score_system(result, spec, questions, m, vectors.get(spec.index_key, {}), k, warn)
     return result
 
 
-def evaluate_gold_file(gold: str, corpus: list[str], systems: list[str], embedder: str | None = None,
-                       chunker: ChunkerSettings | None = None, progress: bool = True) -> EvalResult:
+def evaluate_gold_file(gold: str, corpus: list[str], systems: list[str | SystemSpec],
+                       embedder: str | None = None, progress: bool = True) -> EvalResult:
     """``gold`` is a JSON Lines path, or ``xquad:sentence`` / ``xquad:passage``."""
+    specs = [s if isinstance(s, SystemSpec) else parse_spec(s) for s in systems]
     if gold.startswith("xquad:"):
         _, questions = xquad_corpus(gold.split(":", 1)[1])
-        m = open_eval_index([gold], embedder, chunker, progress)
+        corpus = [gold]
     else:
         questions = load_gold(gold)
-        m = open_eval_index(corpus, embedder, chunker, progress)
-    return evaluate(questions, m, systems, gold)
+    indexes = {}
+    for spec in specs:
+        if spec.index_key not in indexes:
+            indexes[spec.index_key] = open_eval_index(corpus, spec.embedder or embedder, spec.chunker, progress)
+    return evaluate(questions, indexes, specs, gold)
