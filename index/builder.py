@@ -34,6 +34,8 @@ class UpdateReport:
     chunks: int = 0
     seconds: float = 0.0
     written: bool = False
+    timings: dict[str, float] = field(default_factory=dict)   # read, chunk, lemmatize, embed, write
+    embedded_tokens: int = 0
 
     def summary(self) -> str:
         parts = [f"{len(self.added)} added", f"{len(self.updated)} updated",
@@ -87,7 +89,8 @@ class IndexBuilder:
         kept: dict[str, Document] = dict(old.documents) if old else {}
         by_hash = {d.sha256: d.doc_id for d in kept.values()}
         fresh: dict[str, Document] = {}
-        for item in documents:
+        self.timings = report.timings
+        for item in _timed(documents, report.timings, "read"):
             if isinstance(item, CorpusError):
                 report.failed.append(item)
                 self.say(f"skipped {item}")
@@ -113,6 +116,7 @@ class IndexBuilder:
             report.seconds = time.perf_counter() - started
             return report
         self._write(old, kept, fresh)
+        report.embedded_tokens = self.embedded_tokens
         report.written = True
         report.documents = len(kept) + len([d for d in fresh if d not in kept])
         manifest = read_manifest(self.index_dir) or {}
@@ -135,15 +139,23 @@ class IndexBuilder:
                 vectors.append(old.vectors[rows])
         new_chunks: list[Chunk] = []
         new_texts: list[str] = []
+        started = time.perf_counter()
         for doc in fresh.values():
             documents.append(doc)
             for chunk in self.chunker.chunk(doc):
                 new_chunks.append(chunk)
                 new_texts.append(passage_text(chunk, doc))
+        self.timings["chunk"] = time.perf_counter() - started
+        started = time.perf_counter()
         tokens += [lemmas(t) for t in new_texts]
+        self.timings["lemmatize"] = time.perf_counter() - started
         chunks += new_chunks
+        started = time.perf_counter()
+        self.embedded_tokens = 0
         if new_texts:
             vectors.append(self._embed(new_texts))
+        self.timings["embed"] = time.perf_counter() - started
+        self.embedded_tokens = sum(self.embedder.count_tokens(t) for t in new_texts)
         matrix = np.vstack(vectors) if vectors else np.zeros((0, self.embedder.dim), np.float32)
         manifest = {
             "embedder": {"backend": self.embedder.backend, "model_id": self.embedder.model_id,
@@ -152,7 +164,9 @@ class IndexBuilder:
             "documents": [{"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256, **asdict(d.meta)}
                           for d in documents],
         }
+        started = time.perf_counter()
         write_index(self.index_dir, manifest, documents, chunks, tokens, matrix)
+        self.timings["write"] = time.perf_counter() - started
 
     def _embed(self, texts: list[str], batch: int = 16) -> np.ndarray:
         out = np.empty((len(texts), self.embedder.dim), dtype=np.float32)
@@ -162,3 +176,18 @@ class IndexBuilder:
                 out[i:i + batch] = self.embedder.embed_passages(texts[i:i + batch])
                 bar.update(len(texts[i:i + batch]))
         return out
+
+
+def _timed(items: Iterable, timings: dict[str, float], key: str):
+    """Pass ``items`` through, adding the time spent producing them to ``timings[key]``."""
+    it = iter(items)
+    timings.setdefault(key, 0.0)
+    while True:
+        started = time.perf_counter()
+        try:
+            item = next(it)
+        except StopIteration:
+            timings[key] += time.perf_counter() - started
+            return
+        timings[key] += time.perf_counter() - started
+        yield item

