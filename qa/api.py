@@ -47,6 +47,7 @@ class Muniqa:
                  progress: bool = True, chunker: ChunkerSettings | None = None):
         self.index_dir = Path(index_dir) if index_dir else default_index_dir()
         self._embedder_arg = embedder
+        self._embedder: Embedder | None = None
         self.progress = progress
         self.chunker = chunker
         self._loaded: tuple[Path, IndexData, Retriever] | None = None
@@ -54,13 +55,16 @@ class Muniqa:
 
     @property
     def embedder(self) -> Embedder:
+        """The embedder given, else the backend that built the index, else the default."""
         if isinstance(self._embedder_arg, Embedder):
             return self._embedder_arg
-        name = self._embedder_arg
-        if name is None:
-            manifest = read_manifest(self.index_dir)
-            name = manifest["embedder"]["backend"] if manifest else None
-        return make_embedder(name)
+        if self._embedder is None:
+            name = self._embedder_arg
+            if name is None:
+                manifest = read_manifest(self.index_dir)
+                name = manifest["embedder"]["backend"] if manifest else None
+            self._embedder = make_embedder(name)
+        return self._embedder
 
     def exists(self) -> bool:
         return live_version(self.index_dir) is not None
