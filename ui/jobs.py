@@ -1,0 +1,128 @@
+"""Index writes in the background: one writer at a time, searches never wait for it.
+
+A ``Writer`` runs jobs (the first build, an upload, a metadata correction) one after the
+other on a daemon thread, holding a lock while it writes. The index builder writes a new
+version and swaps it in atomically, and ``Muniqa`` reloads when the live version
+changes, so a search that runs meanwhile sees the index before or after the job, never
+half of it. Each job reports progress (passages embedded of all) for the page to show.
+"""
+from __future__ import annotations
+
+import itertools
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from corpus.document import Document
+from corpus.errors import CorpusError
+from index.builder import IndexBuilder, UpdateReport
+from index.chunker import Chunker
+
+
+@dataclass
+class Job:
+    label: str
+    id: int = 0
+    state: str = "queued"            # queued, running, done, failed
+    stage: str = "в очереди"
+    done: int = 0
+    total: int = 0
+    report: UpdateReport | None = None
+    error: str = ""
+    messages: list[str] = field(default_factory=list)
+    started: float = 0.0
+    finished_at: float = 0.0
+    _event: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed")
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._event.wait(timeout)
+
+    def say(self, msg: str) -> None:
+        self.messages.append(msg)
+
+
+class ProgressEmbedder:
+    """The index's embedder, counting the passages it embeds into a job."""
+
+    def __init__(self, inner, job: Job):
+        self._inner, self._job = inner, job
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def embed_passages(self, texts: list[str]):
+        out = self._inner.embed_passages(texts)
+        self._job.done = min(self._job.total, self._job.done + len(texts))
+        return out
+
+
+class Writer:
+    """Runs index-writing jobs one at a time on a background thread."""
+
+    def __init__(self, m, echo: Callable[[str], None] | None = None):
+        self.m = m
+        self.lock = threading.Lock()     # one writer at a time, whoever starts it
+        self.echo = echo or (lambda msg: None)
+        self._queue: queue.Queue = queue.Queue()
+        self._ids = itertools.count(1)
+        self._thread: threading.Thread | None = None
+        self.jobs: list[Job] = []
+
+    @property
+    def busy(self) -> bool:
+        return any(not j.finished for j in self.jobs)
+
+    def current(self) -> Job | None:
+        return next((j for j in self.jobs if not j.finished), None)
+
+    def submit(self, label: str, documents: Callable[[], Iterable[Document | CorpusError]],
+               remove: Iterable[str] = ()) -> Job:
+        """Queue an update of the index with ``documents()`` (called on the writer thread)."""
+        job = Job(label=label, id=next(self._ids))
+        self.jobs = [j for j in self.jobs if not j.finished or time.time() - j.finished_at < 3600] + [job]
+        self._queue.put((job, documents, list(remove)))
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._loop, name="muniqa-writer", daemon=True)
+            self._thread.start()
+        return job
+
+    def _loop(self) -> None:
+        while True:
+            job, documents, remove = self._queue.get()
+            with self.lock:
+                self._run(job, documents, remove)
+            job._event.set()
+
+    def _run(self, job: Job, documents, remove: list[str]) -> None:
+        job.state, job.started, job.stage = "running", time.time(), "чтение файлов"
+        self.echo(f"{job.label}…")
+        try:
+            items = list(documents())
+            chunker = Chunker(self.m.chunker)
+            job.total = sum(len(chunker.chunk(d)) for d in items if isinstance(d, Document))
+            job.stage = "векторизация фрагментов"
+            builder = IndexBuilder(self.m.index_dir, ProgressEmbedder(self.m.embedder, job), self.m.chunker,
+                                   progress=self.m.progress, on_message=job.say)
+            job.report = builder.update(iter(items), remove=remove)
+            job.done = job.total
+            job.state, job.stage = "done", "готово"
+            self.echo(f"{job.label}: {job.report.summary()}")
+            for err in job.report.failed:
+                self.echo(f"  error: {err}")
+        except Exception as exc:  # noqa: BLE001 - a failed job must not kill the writer thread
+            job.state, job.stage = "failed", "ошибка"
+            job.error = f"{type(exc).__name__}: {exc}"
+            self.echo(f"{job.label} failed: {job.error}\n{traceback.format_exc()}")
+        finally:
+            job.finished_at = time.time()
