@@ -111,10 +111,12 @@ def _check_overrides(overrides: dict[str, str] | None) -> dict[str, str]:
 
 
 def iter_documents(paths: list[Path], overrides: dict[str, str] | None = None,
-                   max_mb: float | None = None, progress: bool = False) -> Iterator[Document | CorpusError]:
+                   max_mb: float | None = None, progress: bool = False,
+                   corrections: dict[str, dict[str, str]] | None = None) -> Iterator[Document | CorpusError]:
     """Load each file; a bad one yields its ``CorpusError`` and the rest go on.
 
     ``overrides`` (city, year, topic, ...) apply to every file and win over sidecar files;
+    ``corrections`` (by source path) win over sidecars but not over ``overrides``;
     ``progress`` shows a bar with an ETA on stderr while files are read.
     """
     forced = _check_overrides(overrides)
@@ -140,7 +142,8 @@ def iter_documents(paths: list[Path], overrides: dict[str, str] | None = None,
                     sidecars[folder] = {}
                     yield err
             try:
-                fields = {**sidecars[folder].get(path.name, {}), **forced}
+                fields = {**sidecars[folder].get(path.name, {}), **(corrections or {}).get(str(path), {}),
+                          **forced}
                 doc = load_document(path, root, fields or None, max_mb)
             except CorpusError as err:
                 yield err

@@ -17,6 +17,7 @@ from index.datadir import default_index_dir
 from index.embedders import Embedder, make_embedder
 from index.store import IndexData, check_compatible, live_version, load_index, read_manifest
 
+from .corrections import load_overrides
 from .filters import Filters
 from .passages import Passage, group_by_city, make_passages
 from .retrieve import Retriever, query_lemmas
@@ -76,7 +77,7 @@ class Muniqa:
         ``overrides`` (city, year, topic) apply to every file; ``max_mb`` caps file size."""
         roots = [Path(p) for p in paths] if paths else [bundled_reports_dir()]
         builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress, on_message)
-        documents = iter_documents(roots, overrides, max_mb, self.progress) if roots else iter(())
+        documents = iter_documents(roots, overrides, max_mb, self.progress, load_overrides())
         return builder.update(documents, rebuild=rebuild, remove=remove)
 
     def remove(self, doc_ids: list[str]) -> UpdateReport:

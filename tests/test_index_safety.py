@@ -118,3 +118,15 @@ def test_vectors_on_disk_match_the_passages(bundled):
     data = bundled.data
     assert data.vectors.shape == (len(data.chunks), 384)
     assert np.allclose(np.linalg.norm(data.vectors, axis=1), 1.0, atol=1e-3)
+
+
+def test_a_correction_made_in_the_app_survives_reindexing_from_the_cli(index_copy, tmp_path, monkeypatch):
+    from qa.corrections import save_override
+    monkeypatch.setenv("MUNIQA_HOME", str(tmp_path / "home"))
+    m = Muniqa(index_copy, progress=False)
+    doc = m.data.documents["tomsk-2024-information-policy"]
+    save_override(doc.source, {"topic": "СМИ и соцсети"})
+    report = m.index()                                   # what `muniqa index` does
+    assert report.updated == ["tomsk-2024-information-policy"]
+    assert m.data.documents["tomsk-2024-information-policy"].meta.topic == "СМИ и соцсети"
+    assert not m.index().written                         # and it stays put

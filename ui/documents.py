@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import re
 import shutil
-import threading
 from pathlib import Path
 
 from corpus import readers
@@ -22,11 +20,9 @@ from corpus.document import Document, Metadata
 from corpus.errors import CorpusError
 from corpus.loader import load_document
 from index.datadir import data_dir
+from qa.corrections import FIELDS, load_overrides, save_override  # noqa: F401 - re-exported for ui
 
 MAX_UPLOAD_MB = 50
-OVERRIDES_FILE = "metadata-overrides.json"
-FIELDS = ("title", "city", "year", "year_end", "topic")
-_lock = threading.Lock()
 
 
 def uploads_dir() -> Path:
@@ -84,27 +80,6 @@ def store_upload(src: str | Path, original_name: str, max_mb: float = MAX_UPLOAD
 
 
 # --- metadata corrections -------------------------------------------------------------
-
-def overrides_path() -> Path:
-    return data_dir() / OVERRIDES_FILE
-
-
-def load_overrides() -> dict[str, dict[str, str]]:
-    try:
-        data = json.loads(overrides_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {k: {f: str(v) for f, v in d.items() if f in FIELDS} for k, d in data.items() if isinstance(d, dict)}
-
-
-def save_override(source: str, fields: dict[str, str]) -> None:
-    with _lock:
-        data = load_overrides()
-        data[source] = {**data.get(source, {}), **fields}
-        tmp = overrides_path().with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(overrides_path())
-
 
 def _year(value: str, field_name: str) -> int | None:
     value = (value or "").strip()
