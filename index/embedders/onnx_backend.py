@@ -49,6 +49,7 @@ class OnnxEmbedder(Embedder):
         if quantize not in ("int8", "fp32"):
             raise EmbedderError(f"quantize must be int8 or fp32, not {quantize!r}")
         self.settings = {"quantize": quantize, "per_channel": True, "graph": "bert-mha-q4emb"}
+        self.backend = "onnx" if quantize == "int8" else "onnx-fp32"
         name = "e5-small-onnx" if quantize == "int8" else "e5-small-onnx-fp32"
         self.threads = threads
         self.batch_tokens = batch_tokens or (1 if quantize == "int8" else 2048)
