@@ -86,14 +86,12 @@ def query_lemmas(question: str, gazetteer: bool = True) -> list[str]:
 
 
 def _top(scores: np.ndarray, n: int, mask: np.ndarray | None) -> np.ndarray:
-    if mask is not None:
-        scores = np.where(mask, scores, -np.inf)
-    n = min(n, int(np.isfinite(scores).sum()) if mask is not None else len(scores))
-    if n <= 0:
-        return np.empty(0, dtype=np.int64)
-    idx = np.argpartition(-scores, n - 1)[:n]
-    idx = idx[np.argsort(-scores[idx], kind="stable")]
-    return idx[scores[idx] > 0] if mask is None else idx[np.isfinite(scores[idx]) & (scores[idx] > 0)]
+    """Passages with the ``n`` best positive scores (inside ``mask``), best first."""
+    keep = scores > 0 if mask is None else (scores > 0) & mask
+    candidates = np.flatnonzero(keep)
+    if len(candidates) > n:
+        candidates = candidates[np.argpartition(-scores[candidates], n - 1)[:n]]
+    return candidates[np.argsort(-scores[candidates], kind="stable")]
 
 
 def _scaled(values: dict[int, float]) -> dict[int, float]:
@@ -121,19 +119,17 @@ def fuse(dense: dict[int, float], lexical: dict[int, float], cfg: RetrievalConfi
 
 
 class Retriever:
-    def __init__(self, data: IndexData, embedder, raw_tokens: list[list[str]] | None = None):
+    def __init__(self, data: IndexData, embedder):
         self.data = data
         self.embedder = embedder
         self._raw_lexical = None
-        self._raw_tokens = raw_tokens
 
     def _raw(self):
         """BM25 on raw words, built on demand (an evaluation baseline, not stored)."""
         if self._raw_lexical is None:
             from index.bm25 import LexicalIndex
             from index.builder import passage_text
-            toks = self._raw_tokens or [raw_words(passage_text(c, self.data.documents[c.doc_id]))
-                                        for c in self.data.chunks]
+            toks = [raw_words(passage_text(c, self.data.documents[c.doc_id])) for c in self.data.chunks]
             self._raw_lexical = LexicalIndex.build(toks)
         return self._raw_lexical
 
