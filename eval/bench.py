@@ -94,13 +94,17 @@ def bench_queries(m: Muniqa, n: int = 200) -> dict:
 
 
 def bench_cli(m: Muniqa, runs: int = 5) -> dict:
-    times = []
-    for i in range(runs):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "qa.cli", "ask", QUESTIONS[i % len(QUESTIONS)], "--json",
-                        "--index", str(m.index_dir)], check=True, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return _percentiles(times)
+    """``muniqa ask`` as a new process each time (interpreter, imports and model load included)."""
+    out = {}
+    for label, extra in (("plain", []), ("filtered", ["--city", "Томск", "--year", "2024"])):
+        times = []
+        for i in range(runs):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "qa.cli", "ask", QUESTIONS[i % len(QUESTIONS)], "--json",
+                            "--index", str(m.index_dir), *extra], check=True, capture_output=True)
+            times.append(time.perf_counter() - started)
+        out[label] = _percentiles(times)
+    return out
 
 
 def synthetic_index(base: IndexData, n_chunks: int, seed: int = 0) -> IndexData:
