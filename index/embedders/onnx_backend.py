@@ -49,6 +49,8 @@ class OnnxEmbedder(Embedder):
         if quantize not in ("int8", "fp32"):
             raise EmbedderError(f"quantize must be int8 or fp32, not {quantize!r}")
         self.settings = {"quantize": quantize, "per_channel": True, "graph": "bert-mha-q4emb"}
+        if quantize == "int8":  # a settings change makes old caches rebuild (see _check)
+            self.settings["activations"] = "per-run; ffn-down per-row"
         self.backend = "onnx" if quantize == "int8" else "onnx-fp32"
         name = "e5-small-onnx" if quantize == "int8" else "e5-small-onnx-fp32"
         self.threads = threads
