@@ -72,9 +72,9 @@ class IndexBuilder:
         self.say = on_message or (lambda msg: None)
 
     def _existing(self, rebuild: bool) -> IndexData | None:
-        if rebuild or read_manifest(self.index_dir) is None:
+        manifest = None if rebuild else read_manifest(self.index_dir)
+        if manifest is None:
             return None
-        manifest = read_manifest(self.index_dir)
         check_compatible(manifest, self.index_dir, self.embedder.model_id, self.embedder.dim)
         if manifest.get("chunker") != asdict(self.chunker.settings):
             self.say("chunker settings changed: re-chunking every document")
@@ -114,16 +114,15 @@ class IndexBuilder:
             report.documents, report.chunks = len(kept), len(old.chunks)
             report.seconds = time.perf_counter() - started
             return report
-        self._write(old, kept, fresh)
+        report.documents, report.chunks = self._write(old, kept, fresh)
         report.embedded_tokens = self.embedded_tokens
         report.written = True
-        report.documents = len(kept) + len([d for d in fresh if d not in kept])
-        manifest = read_manifest(self.index_dir) or {}
-        report.chunks = manifest.get("chunks", 0)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _write(self, old: IndexData | None, kept: dict[str, Document], fresh: dict[str, Document]) -> None:
+    def _write(self, old: IndexData | None, kept: dict[str, Document],
+               fresh: dict[str, Document]) -> tuple[int, int]:
+        """Write the new version; returns (documents, passages) it holds."""
         documents: list[Document] = []
         chunks: list[Chunk] = []
         tokens: list[list[str]] = []
@@ -166,6 +165,7 @@ class IndexBuilder:
         started = time.perf_counter()
         write_index(self.index_dir, manifest, documents, chunks, tokens, matrix)
         self.timings["write"] = time.perf_counter() - started
+        return len(documents), len(chunks)
 
     def _embed(self, texts: list[str], batch: int = 16) -> np.ndarray:
         out = np.empty((len(texts), self.embedder.dim), dtype=np.float32)
