@@ -25,7 +25,7 @@ OVERRIDE_FIELDS = ("title", "city", "year", "year_end", "topic")
 
 def bundled_reports_dir() -> Path:
     """The five reports that ship with muniqa (package data of ``corpus``)."""
-    return Path(str(files("corpus") / "reports"))
+    return Path(str(files("muniqa.corpus") / "reports"))
 
 
 def doc_id_for(path: Path, root: Path | None) -> str:

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.document import Document, Metadata
-from index.chunker import Chunk
-from index.store import IndexData
-from qa.api import Muniqa
-from qa.filters import Filters
-from qa.retrieve import Retriever
+from muniqa.corpus.document import Document, Metadata
+from muniqa.index.chunker import Chunk
+from muniqa.index.store import IndexData
+from muniqa.qa.api import Muniqa
+from muniqa.qa.filters import Filters
+from muniqa.qa.retrieve import Retriever
 
 QUESTIONS = [
     "Какие города сотрудничают с белорусскими партнерами?", "фестиваль ледовых скульптур",
@@ -100,7 +100,7 @@ def bench_cli(m: Muniqa, runs: int = 5) -> dict:
         times = []
         for i in range(runs):
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "qa.cli", "ask", QUESTIONS[i % len(QUESTIONS)], "--json",
+            subprocess.run([sys.executable, "-m", "muniqa", "ask", QUESTIONS[i % len(QUESTIONS)], "--json",
                             "--index", str(m.index_dir), *extra], check=True, capture_output=True)
             times.append(time.perf_counter() - started)
         out[label] = _percentiles(times)
@@ -109,8 +109,8 @@ def bench_cli(m: Muniqa, runs: int = 5) -> dict:
 
 def synthetic_index(base: IndexData, n_chunks: int, seed: int = 0) -> IndexData:
     """A large index made from real passages repeated with variation (see module docstring)."""
-    from index.bm25 import LexicalIndex
-    from index.dense import DenseIndex
+    from muniqa.index.bm25 import LexicalIndex
+    from muniqa.index.dense import DenseIndex
     rng = np.random.default_rng(seed)
     vocab = sorted({t for toks in base.tokens for t in toks})
     cities = ["Томск", "Хабаровск", "Омск", "Иркутск", "Казань", "Пермь", "Самара", "Тверь", "Орел", "Курск"]

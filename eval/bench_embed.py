@@ -36,7 +36,7 @@ def bench_embedders(names: list[str], seconds: float = 20) -> dict:
         # First a process that only loads the embedder, so that a one-off build of its
         # files (onnx) is neither timed nor counted in the measured process's memory.
         for mode in ("--prepare", "--worker"):
-            proc = subprocess.run([sys.executable, "-m", "eval.bench_embed", mode, name,
+            proc = subprocess.run([sys.executable, "-m", "muniqa.eval.bench_embed", mode, name,
                                    str(seconds)], capture_output=True, text=True, env=env)
             if proc.returncode != 0:
                 tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
@@ -50,10 +50,10 @@ def bench_embedders(names: list[str], seconds: float = 20) -> dict:
 
 def _make(name: str):
     if name == "onnx-fp32":
-        from index.embedders.onnx_backend import OnnxEmbedder
+        from muniqa.index.embedders.onnx_backend import OnnxEmbedder
 
         return OnnxEmbedder(quantize="fp32")
-    from index.embedders import make_embedder
+    from muniqa.index.embedders import make_embedder
 
     return make_embedder(name)
 

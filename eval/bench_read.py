@@ -3,7 +3,7 @@
 Why: a city's folder can hold hundreds of reports; this says whether reading, not embedding,
 is the bottleneck. Run from a checkout (it borrows the test fixture makers to build PDFs):
 
-    python -m eval.bench_read [--repeat 24] [--json]
+    python -m muniqa.eval.bench_read [--repeat 24] [--json]
 
 Each bundled report is repeated ``--repeat`` times into one file per format; timings are the
 best of ``--rounds`` runs of ``read_file`` (decode/parse) and ``clean_lines`` (cleaning).
@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpus.clean import clean_lines
-from corpus.loader import bundled_reports_dir
-from corpus.readers import read_file
+from muniqa.corpus.clean import clean_lines
+from muniqa.corpus.loader import bundled_reports_dir
+from muniqa.corpus.readers import read_file
 
 
 def _paragraphs(repeat: int) -> list[str]:

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.document import Document, Metadata
-from index.chunker import ChunkerSettings
-from index.datadir import data_dir
-from qa.api import Muniqa
+from muniqa.corpus.document import Document, Metadata
+from muniqa.index.chunker import ChunkerSettings
+from muniqa.index.datadir import data_dir
+from muniqa.qa.api import Muniqa
 
 from .gold import GoldQuestion, load_gold, normalize, relevant_passages
 from .systems import SystemSpec, parse_spec
@@ -65,14 +65,14 @@ def xquad_corpus(task: str) -> tuple[list[Document], list[GoldQuestion]]:
 def open_eval_index(corpus: list[str], embedder: str | None, chunker: ChunkerSettings | None,
                     progress: bool = True) -> Muniqa:
     """An index of ``corpus`` kept under the data dir, updated incrementally between runs."""
-    from index.embedders import default_embedder_name
+    from muniqa.index.embedders import default_embedder_name
     embedder = embedder or default_embedder_name()
     if corpus and corpus[0].startswith("xquad:"):
         chunker = chunker or ChunkerSettings(400, 0)     # one passage per paragraph / sentence
     key = hashlib.sha256(repr((sorted(corpus), embedder, chunker)).encode()).hexdigest()[:16]
     m = Muniqa(data_dir() / "eval" / key, embedder=embedder, progress=progress, chunker=chunker)
     if corpus and corpus[0].startswith("xquad:"):
-        from index.builder import IndexBuilder
+        from muniqa.index.builder import IndexBuilder
         docs, _ = xquad_corpus(corpus[0].split(":", 1)[1])
         IndexBuilder(m.index_dir, m.embedder, chunker, progress).update(docs)
     else:

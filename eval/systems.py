@@ -17,8 +17,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.chunker import ChunkerSettings
-from qa.retrieve import RetrievalConfig, parse_system
+from muniqa.index.chunker import ChunkerSettings
+from muniqa.qa.retrieve import RetrievalConfig, parse_system
 
 INDEX_KEYS = ("embedder", "chunk_size", "chunk_overlap")
 

@@ -15,11 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-_CANDIDATES = (
-    REPO_ROOT.parent / "shared" / "datasets" / "xquad-ru" / "xquad.ru.json",
-    Path("/work/shared/datasets/xquad-ru/xquad.ru.json"),
-)
+from muniqa.eval.shared_data import shared_path
 
 
 @dataclass
@@ -31,14 +27,15 @@ class XquadTask:
 
 
 def default_xquad_path() -> Path:
-    """``MUNIQA_XQUAD`` if set, else the first of the known locations that exists."""
+    """``MUNIQA_XQUAD`` if set, else ``datasets/xquad-ru/xquad.ru.json`` in the shared folder."""
     env = os.environ.get("MUNIQA_XQUAD")
     if env:
         return Path(env)
-    for path in _CANDIDATES:
-        if path.exists():
-            return path
-    raise FileNotFoundError("xquad.ru.json not found: set MUNIQA_XQUAD to its path")
+    path = shared_path("datasets", "xquad-ru", "xquad.ru.json")
+    if path is None:
+        raise FileNotFoundError("xquad.ru.json не найден: укажите путь в MUNIQA_XQUAD "
+                                "или папку shared/ в MUNIQA_SHARED")
+    return path
 
 
 def load_xquad(path: str | Path | None = None, task: str = "sentence") -> XquadTask:

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from corpus.document import Document
-from corpus.errors import CorpusError
+from muniqa.corpus.document import Document
+from muniqa.corpus.errors import CorpusError
 
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitter
 
-from corpus.document import Document
+from muniqa.corpus.document import Document
 
 from .lemmas import count_words
 from .sentences import sentence_spans

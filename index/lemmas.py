@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from bm25s.stopwords import STOPWORDS_RUSSIAN
 
-from corpus.morph import analyzer
+from muniqa.corpus.morph import analyzer
 
 WORD = re.compile(r"[^\W_]+")
 STOPWORDS = frozenset(w.replace("ё", "е") for w in STOPWORDS_RUSSIAN)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.document import Document, Metadata
+from muniqa.corpus.document import Document, Metadata
 
 from .bm25 import LexicalIndex
 from .chunker import Chunk

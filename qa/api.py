@@ -1,6 +1,6 @@
 """The Python API: three lines from a notebook to cited passages.
 
-    from qa import Muniqa
+    from muniqa.qa import Muniqa
     m = Muniqa()                                    # the default index (built on first use)
     m.ask("Какие города сотрудничают с белорусскими партнерами?").passages
 """
@@ -10,12 +10,12 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.loader import bundled_reports_dir, iter_documents
-from index.builder import IndexBuilder, UpdateReport
-from index.chunker import ChunkerSettings
-from index.datadir import default_index_dir
-from index.embedders import Embedder, make_embedder
-from index.store import IndexData, check_compatible, live_version, load_index, read_manifest
+from muniqa.corpus.loader import bundled_reports_dir, iter_documents
+from muniqa.index.builder import IndexBuilder, UpdateReport
+from muniqa.index.chunker import ChunkerSettings
+from muniqa.index.datadir import default_index_dir
+from muniqa.index.embedders import Embedder, make_embedder
+from muniqa.index.store import IndexData, check_compatible, live_version, load_index, read_manifest
 
 from .corrections import load_overrides
 from .filters import Filters

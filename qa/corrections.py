@@ -10,7 +10,7 @@ import json
 import threading
 from pathlib import Path
 
-from index.datadir import data_dir
+from muniqa.index.datadir import data_dir
 
 OVERRIDES_FILE = "metadata-overrides.json"
 FIELDS = ("title", "city", "year", "year_end", "topic")

@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from corpus.document import Metadata
-from index.lemmas import fold
-from index.store import IndexData
+from muniqa.corpus.document import Metadata
+from muniqa.index.lemmas import fold
+from muniqa.index.store import IndexData
 
 
 @dataclass

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from index.lemmas import lemmas, word_spans
-from index.sentences import sentence_spans
+from muniqa.index.lemmas import lemmas, word_spans
+from muniqa.index.sentences import sentence_spans
 
 
 def term_spans(text: str, query_lemmas: set[str]) -> list[tuple[int, int]]:

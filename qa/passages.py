@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from index.store import IndexData
+from muniqa.index.store import IndexData
 
 from .highlight import best_sentence, term_spans
 from .retrieve import Hit

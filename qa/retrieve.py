@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.lemmas import lemmas, raw_words
-from index.store import IndexData
+from muniqa.index.lemmas import lemmas, raw_words
+from muniqa.index.store import IndexData
 
 from .filters import Filters
 from .gazetteer import expand
@@ -127,8 +127,8 @@ class Retriever:
     def _raw(self):
         """BM25 on raw words, built on demand (an evaluation baseline, not stored)."""
         if self._raw_lexical is None:
-            from index.bm25 import LexicalIndex
-            from index.builder import passage_text
+            from muniqa.index.bm25 import LexicalIndex
+            from muniqa.index.builder import passage_text
             toks = [raw_words(passage_text(c, self.data.documents[c.doc_id])) for c in self.data.chunks]
             self._raw_lexical = LexicalIndex.build(toks)
         return self._raw_lexical

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qa import Muniqa
+from muniqa.qa import Muniqa
 
 
 @pytest.fixture(scope="session")
@@ -38,5 +38,5 @@ def index_copy(bundled, tmp_path) -> Path:
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """The real ``muniqa`` command, as a user runs it."""
-    cmd = [sys.executable, "-m", "qa.cli", *args]
+    cmd = [sys.executable, "-m", "muniqa", *args]
     return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600)

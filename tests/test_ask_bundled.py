@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from corpus.clean import strip_markup
-from eval.gold import normalize
+from muniqa.corpus.clean import strip_markup
+from muniqa.eval.gold import normalize
 
 from .conftest import run_cli
 

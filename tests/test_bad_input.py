@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus.errors import CorpusError
-from corpus.loader import iter_documents
-from corpus.readers import read_file
+from muniqa.corpus.errors import CorpusError
+from muniqa.corpus.loader import iter_documents
+from muniqa.corpus.readers import read_file
 
 from .conftest import run_cli
 from .fixtures.makers import (encrypted_pdf_bytes, html_page, make_docx, make_pdf,
@@ -141,7 +141,7 @@ def test_unreadable_folder_is_reported(tmp_path, monkeypatch):
 
 
 def test_a_reader_crash_becomes_an_error_line_and_the_folder_goes_on(tmp_path, monkeypatch):
-    import corpus.loader as loader
+    import muniqa.corpus.loader as loader
     (tmp_path / "a.txt").write_text("Первый отчёт.", encoding="utf-8")
     (tmp_path / "b.txt").write_text("Второй отчёт о туризме.", encoding="utf-8")
     real = loader.read_file

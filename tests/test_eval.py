@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from eval.gold import GoldQuestion, normalize, relevant_passages
+from muniqa.eval.gold import GoldQuestion, normalize, relevant_passages
 
 from .conftest import run_cli
 

@@ -6,9 +6,9 @@ import json
 import numpy as np
 import pytest
 
-from eval.significance import paired_test
-from eval.systems import load_systems_file, parse_spec, split_specs
-from index.chunker import ChunkerSettings
+from muniqa.eval.significance import paired_test
+from muniqa.eval.systems import load_systems_file, parse_spec, split_specs
+from muniqa.index.chunker import ChunkerSettings
 
 from .conftest import run_cli
 

@@ -6,8 +6,8 @@ import json
 import numpy as np
 import pytest
 
-from index.store import IndexOpenError, live_version, load_index
-from qa import Muniqa
+from muniqa.index.store import IndexOpenError, live_version, load_index
+from muniqa.qa import Muniqa
 
 from .conftest import run_cli
 
@@ -70,7 +70,7 @@ def test_a_crash_while_writing_leaves_the_old_index_working(index_copy, tmp_path
     new_file.write_text("ИРКУТСК\nВ 2024 году Иркутск провел фестиваль ледовых скульптур на Байкале.\n",
                         encoding="utf-8")
 
-    import index.store as store
+    import muniqa.index.store as store
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt   # as if the user pressed Ctrl-C mid-write
@@ -121,7 +121,7 @@ def test_vectors_on_disk_match_the_passages(bundled):
 
 
 def test_a_correction_made_in_the_app_survives_reindexing_from_the_cli(index_copy, tmp_path, monkeypatch):
-    from qa.corrections import save_override
+    from muniqa.qa.corrections import save_override
     monkeypatch.setenv("MUNIQA_HOME", str(tmp_path / "home"))
     m = Muniqa(index_copy, progress=False)
     doc = m.data.documents["tomsk-2024-information-policy"]

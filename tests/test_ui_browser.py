@@ -51,7 +51,7 @@ def served(bundled, tmp_path_factory):
     env = {**os.environ, "MUNIQA_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False"}
     env.pop("MUNIQA_INDEX", None)
     log = open(home / "serve.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "muniqa", "serve", "--port", str(port),
                              "--index", str(home / "index")], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 120

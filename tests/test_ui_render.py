@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from corpus.errors import CorpusError
-from qa.passages import Passage
-from ui import documents
-from ui.answer import answer_html, city_lines
-from ui.export import to_csv, to_markdown, write_exports
-from ui.render import card_html, marked, results_html
-from ui.state import SearchState, from_query, from_widgets, to_query
+from muniqa.corpus.errors import CorpusError
+from muniqa.qa.passages import Passage
+from muniqa.ui import documents
+from muniqa.ui.answer import answer_html, city_lines
+from muniqa.ui.export import to_csv, to_markdown, write_exports
+from muniqa.ui.render import card_html, marked, results_html
+from muniqa.ui.state import SearchState, from_query, from_widgets, to_query
 
 EVIL = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 BELARUS = "Какие города сотрудничают с белорусскими партнерами?"
@@ -168,7 +168,7 @@ def test_store_upload_rejects_wrong_type_and_size(tmp_path, monkeypatch):
 
 
 def test_corrections_validate_years_and_persist(tmp_path, monkeypatch):
-    from corpus.document import Metadata
+    from muniqa.corpus.document import Metadata
     monkeypatch.setenv("MUNIQA_HOME", str(tmp_path / "home"))
     meta = Metadata(title="T", cities=["Томск"], year=2024, topic="туризм")
     fixed = documents.corrected(meta, {"city": "Томск; Северск", "year": "2020", "year_end": "2022"})
@@ -190,9 +190,9 @@ def test_reader_problems_are_told_in_russian():
 def test_searches_run_while_the_writer_indexes_and_see_whole_versions(index_copy, tmp_path):
     import time
 
-    from corpus.loader import load_document
-    from qa import Muniqa
-    from ui.jobs import Writer
+    from muniqa.corpus.loader import load_document
+    from muniqa.qa import Muniqa
+    from muniqa.ui.jobs import Writer
     m = Muniqa(index_copy, progress=False)
     m.ask("велодорожки", k=1)                                   # warm: model and index loaded
     before = len(m.data.documents)

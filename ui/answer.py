@@ -14,12 +14,12 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from corpus.morph import analyzer
-from index.lemmas import lemma, lemmas, word_spans
-from index.sentences import sentence_spans
-from qa.gazetteer import related
-from qa.passages import Passage
-from qa.retrieve import query_lemmas
+from muniqa.corpus.morph import analyzer
+from muniqa.index.lemmas import lemma, lemmas, word_spans
+from muniqa.index.sentences import sentence_spans
+from muniqa.qa.gazetteer import related
+from muniqa.qa.passages import Passage
+from muniqa.qa.retrieve import query_lemmas
 
 NO_CITY = "город не указан"
 CONNECTORS = {"г.", "г", "район", "района", "города", "город", "область", "области", "округ", "края", "край"}

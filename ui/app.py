@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
-from corpus.loader import bundled_reports_dir, iter_documents
-from index.datadir import data_dir
+from muniqa.corpus.loader import bundled_reports_dir, iter_documents
+from muniqa.index.datadir import data_dir
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("GRADIO_TEMP_DIR", str(data_dir() / "tmp"))   # uploads land inside the data dir

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from corpus.errors import CorpusError
+from muniqa.corpus.errors import CorpusError
 
 from . import documents as docs
 from .jobs import Job

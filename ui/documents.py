@@ -15,12 +15,12 @@ import re
 import shutil
 from pathlib import Path
 
-from corpus import readers
-from corpus.document import Document, Metadata
-from corpus.errors import CorpusError
-from corpus.loader import load_document
-from index.datadir import data_dir
-from qa.corrections import FIELDS, load_overrides, save_override  # noqa: F401 - re-exported for ui
+from muniqa.corpus import readers
+from muniqa.corpus.document import Document, Metadata
+from muniqa.corpus.errors import CorpusError
+from muniqa.corpus.loader import load_document
+from muniqa.index.datadir import data_dir
+from muniqa.qa.corrections import FIELDS, load_overrides, save_override  # noqa: F401 - re-exported for ui
 
 MAX_UPLOAD_MB = 50
 

@@ -14,7 +14,7 @@ import re
 import time
 from pathlib import Path
 
-from qa.passages import Passage
+from muniqa.qa.passages import Passage
 
 from .answer import city_lines
 from .render import years_label

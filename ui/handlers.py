@@ -13,8 +13,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from index.datadir import data_dir
-from qa.retrieve import query_lemmas
+from muniqa.index.datadir import data_dir
+from muniqa.qa.retrieve import query_lemmas
 
 from .doc_handlers import DocumentsMixin
 from .export import write_exports

@@ -16,10 +16,10 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from corpus.document import Document
-from corpus.errors import CorpusError
-from index.builder import IndexBuilder, UpdateReport
-from index.chunker import Chunker
+from muniqa.corpus.document import Document
+from muniqa.corpus.errors import CorpusError
+from muniqa.index.builder import IndexBuilder, UpdateReport
+from muniqa.index.chunker import Chunker
 
 
 @dataclass

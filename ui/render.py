@@ -10,10 +10,10 @@ import dataclasses
 import html
 from pathlib import PurePath
 
-from corpus.document import Document
-from index.lemmas import word_spans
-from qa.highlight import mark
-from qa.passages import Passage
+from muniqa.corpus.document import Document
+from muniqa.index.lemmas import word_spans
+from muniqa.qa.highlight import mark
+from muniqa.qa.passages import Passage
 
 from .answer import answer_html
 

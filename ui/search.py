@@ -11,10 +11,10 @@ import math
 import time
 from dataclasses import dataclass, field
 
-from index.lemmas import lemmas
-from index.store import IndexData
-from qa.gazetteer import related
-from qa.passages import Passage
+from muniqa.index.lemmas import lemmas
+from muniqa.index.store import IndexData
+from muniqa.qa.gazetteer import related
+from muniqa.qa.passages import Passage
 
 from .state import SearchState
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
-from qa.filters import Filters
+from muniqa.qa.filters import Filters
 
 DEFAULT_K = 10
 MAX_K = 50

