@@ -13,7 +13,7 @@ from muniqa.index.datadir import default_index_dir
 from muniqa.index.embedders import EmbedderError
 from muniqa.index.store import IndexOpenError
 
-from muniqa.qa.api import Answer, Muniqa
+from muniqa.qa.api import NO_ANSWER, Answer, EmptyQuestionError, Muniqa, check_question
 from muniqa.qa.filters import parse_years
 
 index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -105,6 +105,11 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | N
 def ask(question: str, k: int, cities: tuple[str, ...], year: str | None, topic: str | None,
         system: str, as_json: bool, index_dir: Path | None, embedder: str | None) -> None:
     """Answer QUESTION with cited passages, grouped by city."""
+    try:
+        question = check_question(question)
+    except EmptyQuestionError as exc:          # a usage error: exit status 2, one line
+        click.echo(f"Ошибка: {exc}", err=True)
+        sys.exit(2)
     years = parse_years(year)
     m = _open(index_dir, embedder)
     if not m.exists():
@@ -121,7 +126,7 @@ def format_answer(answer: Answer) -> str:
     if not answer.passages:
         return "Ничего не найдено (проверьте фильтры)."
     by_rank = {p.rank: p for p in answer.passages}
-    lines = []
+    lines = [] if answer.answer_found else [click.style(NO_ANSWER, bold=True), ""]
     for city, ranks in answer.by_city.items():
         lines.append(click.style(city, bold=True))
         for r in ranks:

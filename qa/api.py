@@ -23,18 +23,37 @@ from .passages import Passage, group_by_city, make_passages
 from .retrieve import Retriever, query_lemmas
 
 
+class EmptyQuestionError(ValueError):
+    """A question without a single letter or digit: there is nothing to search for."""
+
+
+NO_ANSWER = "Уверенного ответа не найдено; ближайшие фрагменты:"
+
+
+def check_question(question: str | None) -> str:
+    """The question stripped; ``EmptyQuestionError`` (one Russian line) when it is blank."""
+    text = (question or "").strip()
+    if not any(ch.isalnum() for ch in text):
+        raise EmptyQuestionError("Пустой вопрос: напишите, что нужно найти (например, «Какие города "
+                                 "сотрудничают с белорусскими партнерами?»).")
+    return text
+
+
 @dataclass
 class Answer:
+    """Passages best first. ``answer_found`` is False when none of them scores like an
+    answer: they are then the nearest fragments, not answers (see ``qa.confidence``)."""
     question: str
     passages: list[Passage] = field(default_factory=list)
+    answer_found: bool = True
 
     @property
     def by_city(self) -> dict[str, list[int]]:
         return group_by_city(self.passages)
 
     def to_dict(self) -> dict:
-        return {"question": self.question, "passages": [p.to_dict() for p in self.passages],
-                "by_city": self.by_city}
+        return {"question": self.question, "answer_found": self.answer_found,
+                "passages": [p.to_dict() for p in self.passages], "by_city": self.by_city}
 
 
 class Muniqa:
