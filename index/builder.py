@@ -19,6 +19,7 @@ from muniqa.corpus.errors import CorpusError
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
 from .lemmas import lemmas
+from .sentvec import SentenceVectors, sentence_texts
 from .store import IndexData, check_compatible, load_index, read_manifest, write_index
 
 
@@ -51,10 +52,14 @@ class UpdateReport:
                 f"{self.chunks} passages ({self.seconds:.1f} s){state}")
 
 
+def passage_head(chunk: Chunk, doc: Document) -> str:
+    return ". ".join(x for x in (doc.meta.city, chunk.section) if x)
+
+
 def passage_text(chunk: Chunk, doc: Document) -> str:
     """What is embedded and BM25-indexed: the passage with its city and section heading,
     so a passage about Mogilev in Khabarovsk's report still says it is Khabarovsk's."""
-    head = ". ".join(x for x in (doc.meta.city, chunk.section) if x)
+    head = passage_head(chunk, doc)
     return f"{head}.\n{chunk.text}" if head else chunk.text
 
 
@@ -127,6 +132,7 @@ class IndexBuilder:
         chunks: list[Chunk] = []
         tokens: list[list[str]] = []
         vectors: list[np.ndarray] = []
+        sentence_groups: list[np.ndarray] = []
         if old is not None:
             reuse = {d for d in kept if d not in fresh}
             rows = [i for i, c in enumerate(old.chunks) if c.doc_id in reuse]
@@ -135,14 +141,17 @@ class IndexBuilder:
             tokens += [old.tokens[i] for i in rows]
             if rows:
                 vectors.append(old.vectors[rows])
+            sentence_groups += old.sentences.take(rows)
         new_chunks: list[Chunk] = []
         new_texts: list[str] = []
+        new_sentences: list[list[str]] = []
         started = time.perf_counter()
         for doc in fresh.values():
             documents.append(doc)
             for chunk in self.chunker.chunk(doc):
                 new_chunks.append(chunk)
                 new_texts.append(passage_text(chunk, doc))
+                new_sentences.append(sentence_texts(chunk.text, passage_head(chunk, doc)))
         self.timings["chunk"] = time.perf_counter() - started
         started = time.perf_counter()
         tokens += [lemmas(t) for t in new_texts]
@@ -152,6 +161,7 @@ class IndexBuilder:
         self.embedded_tokens = 0
         if new_texts:
             vectors.append(self._embed(new_texts))
+            sentence_groups += self._embed_sentences(new_sentences)
         self.timings["embed"] = time.perf_counter() - started
         self.embedded_tokens = sum(self.embedder.count_tokens(t) for t in new_texts)
         matrix = np.vstack(vectors) if vectors else np.zeros((0, self.embedder.dim), np.float32)
@@ -163,13 +173,23 @@ class IndexBuilder:
                           for d in documents],
         }
         started = time.perf_counter()
-        write_index(self.index_dir, manifest, documents, chunks, tokens, matrix)
+        write_index(self.index_dir, manifest, documents, chunks, tokens, matrix,
+                    sentences=SentenceVectors.from_groups(sentence_groups, self.embedder.dim))
         self.timings["write"] = time.perf_counter() - started
         return len(documents), len(chunks)
 
-    def _embed(self, texts: list[str], batch: int = 16) -> np.ndarray:
+    def _embed_sentences(self, groups: list[list[str]]) -> list[np.ndarray]:
+        """Every passage's sentences embedded (sorted by length, so batches pad little)."""
+        flat = [t for g in groups for t in g]
+        order = sorted(range(len(flat)), key=lambda i: len(flat[i]))
+        out = np.empty((len(flat), self.embedder.dim), dtype=np.float32)
+        out[order] = self._embed([flat[i] for i in order], batch=32, desc="embedding sentences")
+        bounds = np.cumsum([0] + [len(g) for g in groups])
+        return [out[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
+    def _embed(self, texts: list[str], batch: int = 16, desc: str = "embedding passages") -> np.ndarray:
         out = np.empty((len(texts), self.embedder.dim), dtype=np.float32)
-        with tqdm(total=len(texts), desc="embedding passages", unit="passage",
+        with tqdm(total=len(texts), desc=desc, unit="text",
                   disable=not self.progress, leave=False) as bar:
             for i in range(0, len(texts), batch):
                 out[i:i + batch] = self.embedder.embed_passages(texts[i:i + batch])

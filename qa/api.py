@@ -17,6 +17,7 @@ from muniqa.index.datadir import default_index_dir
 from muniqa.index.embedders import Embedder, make_embedder
 from muniqa.index.store import IndexData, check_compatible, live_version, load_index, read_manifest
 
+from .confidence import answers
 from .corrections import load_overrides
 from .filters import Filters
 from .passages import Passage, group_by_city, make_passages
@@ -130,13 +131,17 @@ class Muniqa:
     def ask(self, question: str, k: int = 10, cities: list[str] | None = None,
             years: tuple[int | None, int | None] = (None, None), topic: str | None = None,
             system: str = "hybrid", filters: Filters | None = None) -> Answer:
-        """Cited passages answering ``question``, best first."""
+        """Cited passages answering ``question``, best first; ``EmptyQuestionError`` (a
+        ``ValueError``) when the question is blank."""
+        question = check_question(question)
         self.ensure_index()
         data, retriever = self._current()
         filters = filters or Filters(cities=list(cities or []), year_from=years[0], year_to=years[1],
                                      topic=topic)
-        hits = retriever.search(question, k=k, filters=filters, config=system)
-        return Answer(question, make_passages(data, hits, set(query_lemmas(question))))
+        vector = self.embedder.embed_query(question)
+        hits = retriever.search(question, k=k, filters=filters, config=system, query_vector=vector)
+        passages = make_passages(data, hits, set(query_lemmas(question)), vector)
+        return Answer(question, passages, answer_found=bool(passages) and passages[0].answers)
 
     def similar(self, chunk: int, k: int = 5, other_cities: bool = True) -> Answer:
         """Passages like passage number ``chunk``, from other cities' reports: precedents."""
@@ -147,4 +152,4 @@ class Muniqa:
         vector = data.vectors[chunk]
         hits = retriever.search(source.text, k=k, filters=filters, query_vector=vector)
         hits = [h for h in hits if h.chunk != chunk]
-        return Answer(source.text, make_passages(data, hits, set(query_lemmas(source.text, False))))
+        return Answer(source.text, make_passages(data, hits, set(query_lemmas(source.text, False)), vector))
