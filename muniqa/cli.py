@@ -97,7 +97,8 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | N
 @click.option("--year", default=None, help="A year (2024) or a range (2020-2022).")
 @click.option("--topic", default=None, help="Only documents whose topic contains this.")
 @click.option("--system", default="hybrid", show_default=True,
-              type=click.Choice(["hybrid", "hybrid-rrf", "dense", "bm25-lemma", "bm25-lemma-gaz", "bm25-raw"]))
+              type=click.Choice(["hybrid", "hybrid-convex", "hybrid-rrf", "dense", "dense-sentence", "bm25-lemma",
+                                 "bm25-lemma-gaz", "bm25-raw"]))
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @index_option
 @embedder_option
