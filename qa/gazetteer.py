@@ -24,10 +24,18 @@ def _single_words(names) -> list[str]:
 @lru_cache(maxsize=4096)
 def related(lemma: str) -> tuple[str, ...]:
     """The other names of the place ``lemma`` names (empty if it names no known place)."""
+    if not places.lookup(lemma, capitalised=False):
+        return ()
+    return tuple(x for x in _single_words(places.related_lemmas(lemma)) if x != lemma)
+
+
+@lru_cache(maxsize=4096)
+def with_cities(lemma: str) -> tuple[str, ...]:
+    """``related`` plus, for a country, the names of its largest cities: what a query asks for."""
     found = places.lookup(lemma, capitalised=False)
     if not found:
         return ()
-    out = _single_words(places.related_lemmas(lemma))
+    out = list(related(lemma))
     for place in found[:1]:
         if place.kind == "country":
             for city in places.places_in_country(place.country_code)[:CITIES_PER_COUNTRY]:
@@ -41,7 +49,7 @@ def expand(query_lemmas: list[str]) -> list[str]:
     out = list(dict.fromkeys(query_lemmas))
     seen = set(out)
     for lemma in query_lemmas:
-        for other in related(lemma):
+        for other in with_cities(lemma):
             if other not in seen:
                 seen.add(other)
                 out.append(other)

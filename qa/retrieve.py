@@ -21,7 +21,7 @@ from muniqa.index.store import IndexData
 from .filters import Filters
 from . import ranker
 from .diversity import asks_for_cities, near_best, spread_cities
-from .gazetteer import expand, related
+from .gazetteer import expand, with_cities
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class Hit:
 
 def query_groups(question: str, gazetteer: bool = True) -> list[set[str]]:
     """Each content lemma of the question with the other names of the place it names."""
-    return [{t, *(related(t) if gazetteer else ())} for t in dict.fromkeys(lemmas(question))]
+    return [{t, *(with_cities(t) if gazetteer else ())} for t in dict.fromkeys(lemmas(question))]
 
 
 def query_lemmas(question: str, gazetteer: bool = True) -> list[str]:

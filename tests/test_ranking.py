@@ -81,7 +81,7 @@ def test_which_cities_question_shows_every_city_within_k3(bundled):
 
 
 def test_belarus_adjective_reaches_cities_through_the_generated_gazetteer():
-    from muniqa.qa.gazetteer import related
-    names = set(related("белорусский"))
+    from muniqa.qa.gazetteer import with_cities
+    names = set(with_cities("белорусский"))
     assert {"беларусь", "белоруссия", "минск", "гомель", "могилев"} <= names
     assert "томск" not in names

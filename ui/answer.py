@@ -39,7 +39,8 @@ _EDGE = "«»\"'“”„.,;:!?()"
 
 def place_lemmas(question: str) -> set[str]:
     """Query lemmas naming a place, with every other name of it (gazetteer)."""
-    return {lem for lem in query_lemmas(question) if related(lem)}
+    named = [lem for lem in query_lemmas(question, False) if related(lem)]
+    return {x for lem in named for x in (lem, *related(lem))}
 
 
 def own_lemmas(city: str) -> set[str]:
