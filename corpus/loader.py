@@ -17,8 +17,9 @@ from tqdm import tqdm
 from .clean import clean_lines
 from .document import Document
 from .errors import CorpusError
+from .limits import check_text_file, check_text_size
 from .metadata import SIDECAR_NAMES, apply_overrides, detect_metadata, read_sidecar
-from .readers import default_max_mb, is_supported, read_file, unsupported_message
+from .readers import TEXT_SUFFIXES, default_max_mb, is_supported, read_file, unsupported_message
 
 OVERRIDE_FIELDS = ("title", "city", "year", "year_end", "topic")
 
@@ -37,7 +38,10 @@ def doc_id_for(path: Path, root: Path | None) -> str:
 
 def load_document(path: Path, root: Path | None = None,
                   overrides: dict[str, str] | None = None, max_mb: float | None = None) -> Document:
+    if path.suffix.lower() in TEXT_SUFFIXES and path.is_file():
+        check_text_file(path, path.stat().st_size)       # before reading 200 MB of it
     raw = read_file(path, max_mb)
+    check_text_size(path, sum(len(line.text) for line in raw.lines))
     cleaned = clean_lines(raw.lines)
     if not re.search(r"\w", cleaned.text):
         raise CorpusError(path, "no text left after cleaning (scanned PDF without a text layer?)")

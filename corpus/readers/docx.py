@@ -19,6 +19,7 @@ from docx.text.paragraph import Paragraph
 
 from ..document import SourceLine
 from ..errors import CorpusError
+from ..limits import check_docx
 
 MAX_UNPACKED_MB = 500          # a DOCX that inflates beyond this is a zip bomb, not a report
 _HEADING_STYLE = re.compile(r"^(?:heading|заголовок)\s*(\d)", re.I)
@@ -43,6 +44,8 @@ def _check_package(path: str, data: bytes) -> None:
         raise CorpusError(path, "not a DOCX: the ZIP archive holds no Word document")
     if unpacked > MAX_UNPACKED_MB * 2**20:
         raise CorpusError(path, f"DOCX unpacks to over {MAX_UNPACKED_MB} MB: refusing it")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        check_docx(path, zf)             # Word XML and its text within the per-document limits
 
 
 def heading_line(text: str) -> str:
