@@ -130,7 +130,7 @@ def iter_documents(paths: list[Path], overrides: dict[str, str] | None = None,
     items = list(expand_paths(paths))
     sidecars: dict[Path, dict[str, dict[str, str]]] = {}
     seen: set[str] = set()
-    with tqdm(total=len(items), desc="reading files", unit="file", file=sys.stderr,
+    with tqdm(total=len(items), desc="чтение файлов", unit="файл", file=sys.stderr,
               disable=not progress, leave=False) as bar:
         for item in items:
             bar.update(1)
