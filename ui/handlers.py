@@ -81,7 +81,7 @@ class Handlers(DocumentsMixin):
         """Write the results of ``view`` as CSV or Markdown, on request; returns the file.
         Old exports (over an hour) are deleted first; a full disk is a message, not a crash."""
         if view is None or not view.passages:
-            gr.Warning("Сначала выполните поиск: экспортировать пока нечего.")
+            gr.Warning("Сначала выполните поиск: экспортировать пока нечего.", title="Внимание")
             return None
         root = exports_dir()
         for old in root.glob("*") if root.exists() else []:
@@ -92,7 +92,7 @@ class Handlers(DocumentsMixin):
             csv_path, md_path = write_exports(root / uuid.uuid4().hex, view.state.question, view.passages,
                                               view.state.describe(), similar, only=fmt)
         except OSError as exc:
-            gr.Warning(f"Экспорт не записан: {os_reason(exc)}.")
+            gr.Warning(f"Экспорт не записан: {os_reason(exc)}.", title="Внимание")
             return None
         return str(csv_path if fmt == "csv" else md_path)
 
