@@ -19,7 +19,7 @@ def test_top_level_help_is_russian_and_not_cut():
     for line in ["Добавить или обновить документы в индексе.", "Ответить на вопрос фрагментами отчётов.",
                  "Удалить документы из индекса.", "Список документов индекса."]:
         assert line in res.stdout, res.stdout
-    assert "..." not in res.stdout
+    assert not [line for line in res.stdout.splitlines()[1:] if line.rstrip().endswith("...")]   # nothing cut
 
 
 def test_index_help_explains_removals_and_the_lock():
@@ -78,8 +78,8 @@ def test_one_bad_byte_does_not_reject_a_text_report(tmp_path, bundled):
     index = tmp_path / "index"
     res = run_cli("index", str(folder), "--index", str(index))
     assert res.returncode == 0, res.stderr
-    warnings = [line for line in res.stderr.splitlines() if line.startswith("предупреждение:")]
-    assert len(warnings) == 2 and all("заменены" in w for w in warnings)
+    warnings = re.findall(r"предупреждение: [^\n]*", res.stderr)
+    assert len(warnings) == 2 and all("заменены" in w for w in warnings), res.stderr
     m = Muniqa(index, progress=False)
     assert "визит-центр на набережной Иртыша" in m.data.documents["stray"].text   # read as UTF-8, no mojibake
     assert "Тверь провела фестиваль" in m.data.documents["cut"].text
