@@ -61,7 +61,9 @@ def _read_page(page: pdfium.PdfPage, missing_ocr: list[int], number: int) -> Pag
     try:
         lines = styled_lines(textpage, height)
         text = "\n".join(line.text for line in lines)
-        needs_ocr = (is_garbage(text) or len(_LETTERS.findall(text)) < 10 and _has_images(page))
+        # no words but images (a scan) or drawings (text converted to outlines), or junk
+        needs_ocr = is_garbage(text) or (len(_LETTERS.findall(text)) < 10
+                                         and (_has_images(page) or _path_count(page) >= 20))
         if needs_ocr:
             if ocr.unavailable_reason():
                 missing_ocr.append(number)
@@ -170,9 +172,11 @@ def _page_items(page: Page, body: float) -> tuple[list[tuple[float, str]], list[
 def read(path: str, data: bytes) -> list[SourceLine]:
     missing: list[int] = []
     pages = read_pages(path, data, missing)
-    if missing and not any(p.lines or p.tables for p in pages):
-        raise CorpusError(path, f"no usable text layer (scan or broken font map) and no OCR: "
-                                f"{ocr.unavailable_reason()}")
+    if not any(line.text.strip() for p in pages for line in p.lines) and not any(p.tables for p in pages):
+        if missing:
+            raise CorpusError(path, f"no text layer (a scan, or a broken font map) and no OCR: "
+                                    f"{ocr.unavailable_reason()}")
+        raise CorpusError(path, "no text layer, and OCR found no text on its pages")
     body = body_size([p.lines for p in pages if not p.ocr])
     laid_out = [_page_items(p, body) for p in pages]
     texts = [[text for _, text in items] for items, _ in laid_out]
