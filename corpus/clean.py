@@ -75,6 +75,21 @@ def fix_hyphens(text: str) -> str:
     return text
 
 
+_BROKEN_HYPHEN = re.compile(r"(?<![\w-])([А-Яа-яЁё]{2,})- ([А-Яа-яЁё]{3,})")
+_SUSPENDED = {"или", "либо", "и", "а", "ни"}
+
+
+def _mend_hyphen(m: re.Match) -> str:
+    """«информационно- телекоммуникационной», «Санкт- Петербург» inside a line: a line-end hyphen
+    that a PDF-to-Word conversion kept with its space. «радио- и телевещание» (a suspended
+    hyphen before a conjunction) is left as it is."""
+    a, b = m.group(1), m.group(2)
+    if b.lower() in _SUSPENDED:
+        return m.group(0)
+    sep = _join(a + "-", b)
+    return a + b if sep == "\x00" else a + "-" + b
+
+
 def _scrub(line: SourceLine) -> _Line | None:
     raw = fix_hyphens(line.text.replace("\f", " "))
     is_table = "\t" in raw.strip("\t ") or raw.count("\t") >= 2
@@ -86,6 +101,8 @@ def _scrub(line: SourceLine) -> _Line | None:
         md = _MD_HEADING.match(raw)
         text = _SPACES.sub(" ", strip_markup(md.group(1) if md else raw)).strip()
     text = text.strip()
+    if "- " in text:
+        text = _BROKEN_HYPHEN.sub(_mend_hyphen, text)
     if not text or _PAGE_NUMBER.match(text):
         return None
     heading = not is_table and (heading or (_ARTICLE.match(text) and len(text) <= 200))
@@ -127,11 +144,22 @@ def _join(prev: str, nxt: str) -> str:
     return " "
 
 
+def _broken_word(prev: str, nxt: str) -> bool:
+    """«Ненефтегазов» / «ые доходы»: a narrow cell broke a word without a hyphen."""
+    left, right = re.search(r"([а-яёА-ЯЁ]+)$", prev), re.match(r"[а-яё]+", nxt)
+    if not left or not right:
+        return False
+    a, b = left.group(1), right.group(0)
+    return not _is_word(b) and _is_word(a + b)
+
+
 def join_lines(lines: list[str]) -> str:
     """Lines of one block (a table cell) joined as running text, hyphenation undone."""
     out = ""
     for line in (fix_hyphens(t) for t in lines if t):
         sep = _join(out, line) if out else ""
+        if sep == " " and _broken_word(out, line):
+            sep = ""
         if sep == "\x00":
             out = out[:-len(SOFT_BREAK)] if out.endswith(SOFT_BREAK) else out[:-1]
         out += (sep if sep != "\x00" else "") + line

@@ -19,6 +19,7 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from ..clean import join_lines
 from ..document import SourceLine
 from ..errors import CorpusError
 from .docxnumbering import Numbering
@@ -119,7 +120,8 @@ def _cell_text(tc, parent, numbering: Numbering) -> str:
     """All text of a cell, nested tables and item numbers included, on one line."""
     texts = (" ".join(x for x in (numbering.label(p), Paragraph(p, parent).text) if x)
              for p in tc.iter(qn("w:p")))
-    return _SPACES.sub(" ", " ".join(texts)).strip()
+    lines = [_SPACES.sub(" ", t).strip() for text in texts for t in text.split("\n")]
+    return join_lines(lines)       # «Еже-» / «дневно» in a narrow cell reads «Ежедневно»
 
 
 def _span(tc) -> int:

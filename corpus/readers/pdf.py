@@ -86,12 +86,33 @@ def _add_tables(pdf: pdfium.PdfDocument, data: bytes, pages: list[Page]) -> None
         textpage = pdf[i].get_textpage()
         try:
             tables = [pdftables.read_table(textpage, pages[i].height, g) for g in grids]
+            tables = [t for t in tables if t.rows]
+            if tables:
+                pages[i].lines = _lines_between(textpage, pages[i], tables)
+                pages[i].tables = tables
         finally:
             textpage.close()
-        tables = [t for t in tables if t.rows]
-        inside = lambda y: any(t.top - 1 <= y <= t.bottom + 1 for t in tables)  # noqa: E731
-        pages[i].lines = [line for line in pages[i].lines if not inside(line.y)]
-        pages[i].tables = tables
+
+
+def _lines_between(textpage, page: Page, tables: list[pdftables.PageTable]) -> list[StyledLine]:
+    """The page's text outside its tables, band by band. PDFium's running text can put a
+    caption, a table's header and its first row on one line, so the page is re-read in the
+    horizontal bands above, between and below the tables; each line keeps the band's height
+    for ordering, and the style of the line it starts (for headings)."""
+    width, height = textpage.page.get_width(), page.height
+    style = {line.text.strip()[:40]: line for line in page.lines}
+    edges = [0.0] + [y for t in sorted(tables, key=lambda t: t.top) for y in (t.top, t.bottom)] + [height]
+    out: list[StyledLine] = []
+    for top, bottom in zip(edges[::2], edges[1::2]):
+        if bottom - top < 2:
+            continue
+        raw = textpage.get_text_bounded(0, height - bottom, width, height - top)
+        raw = raw.replace("\ufffe", "-\n").replace("\x02", "-\n")
+        for k, text in enumerate(t for t in raw.splitlines() if t.strip()):
+            like = style.get(text.strip()[:40])
+            out.append(StyledLine(text, like.size if like else 0.0, like.bold if like else False,
+                                  top + 0.001 * (k + 1)))
+    return out
 
 
 def read_pages(path: str, data: bytes, missing_ocr: list[int] | None = None) -> list[Page]:
