@@ -47,9 +47,10 @@ def load_document(path: Path, root: Path | None = None,
         if "year" in overrides and "year_end" not in overrides:
             meta.year_end = None          # a given single year replaces a detected span
     pages = {line.number: line.page for line in raw.lines if line.page is not None}
+    ocr_pages = sorted({line.page for line in raw.lines if line.ocr and line.page is not None})
     return Document(doc_id=doc_id_for(path, root), source=str(path), sha256=raw.sha256,
                     text=cleaned.text, meta=meta, line_map=cleaned.line_map,
-                    headings=cleaned.headings, pages=pages)
+                    headings=cleaned.headings, pages=pages, unit=raw.unit, ocr_pages=ocr_pages)
 
 
 _SYSTEM_FILES = {"readme.md", "thumbs.db", "desktop.ini"}

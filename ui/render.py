@@ -13,6 +13,7 @@ from pathlib import PurePath
 from muniqa.corpus.document import Document
 from muniqa.index.lemmas import word_spans
 from muniqa.qa.highlight import mark
+from muniqa.qa.citations import where_label as cite_where
 from muniqa.qa.passages import Passage
 
 from .answer import answer_html
@@ -48,11 +49,7 @@ def years_label(year: int | None, year_end: int | None) -> str:
 
 
 def where_label(p: Passage) -> str:
-    if p.page:
-        return f"с. {p.page}"
-    if p.line_start == p.line_end:
-        return f"строка {p.line_start}"
-    return f"строки {p.line_start}–{p.line_end}"
+    return p.where
 
 
 def marked(text: str, best: tuple[int, int] | None, terms: list[tuple[int, int]]) -> str:
@@ -93,6 +90,13 @@ def citation_line(p: Passage) -> str:
             f'<span class="mq-file" title="{esc(p.source)}">{esc(name)}</span></div>')
 
 
+def table_header_html(p: Passage) -> str:
+    """The header row of the table a passage continues: the names of its columns."""
+    if not p.table_header:
+        return ""
+    return f'<div class="mq-cite mq-table-head">шапка таблицы: {esc(p.table_header)}</div>'
+
+
 def card_html(p: Passage, label: str, key: str, anchor: str, similar: str = "",
               actions: bool = True) -> str:
     """One piece of evidence: what it says, where it is, and what to do with it."""
@@ -120,7 +124,7 @@ def card_html(p: Passage, label: str, key: str, anchor: str, similar: str = "",
             f'<span class="mq-where"><b>{esc(p.city or "город не указан")}</b> · '
             f'{esc(years_label(p.year, p.year_end))}{topic}</span>'
             f'<span class="mq-score" title="оценка релевантности">{p.score:.2f}</span></header>'
-            f'<div class="mq-title">{esc(p.title)}</div>{citation_line(p)}'
+            f'<div class="mq-title">{esc(p.title)}</div>{citation_line(p)}{table_header_html(p)}'
             f'<div class="mq-text">{snippet}</div>{more}{buttons}{similar}</article>')
 
 
@@ -197,9 +201,14 @@ def reader_html(doc: Document, start: int, end: int, question_lemmas: set[str] |
     if b < len(text):
         body += '<p class="mq-muted">… окончание документа пропущено …</p>'
     m = doc.meta
-    lines = f"строки {doc.line_at(start)}–{doc.line_at(max(start, end - 1))}"
-    page = doc.page_at(start)
-    where = f"с. {page}, {lines}" if page else lines
+    first, last = doc.line_at(start), doc.line_at(max(start, end - 1))
+    page, page_end = doc.page_at(start), doc.page_at(max(start, end - 1))
+    if doc.unit == "paragraph":
+        where = cite_where(None, None, first, last, first, last)
+    else:
+        lines = cite_where(None, None, first, last)
+        where = f"{cite_where(page, page_end, first, last, ocr=doc.is_ocr(page, page_end))}, {lines}" \
+            if page else lines
     note_html = f'<div class="mq-warn">{esc(note)}</div>' if note else ""
     return (f'<div class="mq-reader"><div class="mq-reader-head"><div class="mq-title">{esc(m.title)}</div>'
             f'<div class="mq-cite"><b>{esc(m.city or "город не указан")}</b> · '
