@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field
 
 from muniqa.index.store import IndexData
 
+from .cite import citation
 from .highlight import best_sentence, term_spans
 from .retrieve import Hit
 
@@ -36,10 +37,8 @@ class Passage:
     @property
     def citation(self) -> str:
         """Human-readable reference: title, city, year, section, page or lines."""
-        years = f"{self.year}–{self.year_end}" if self.year_end else str(self.year or "год не указан")
         where = f"с. {self.page}" if self.page else f"строки {self.line_start}–{self.line_end}"
-        section = f", раздел «{self.section}»" if self.section else ""
-        return f"{self.title} ({self.city}, {years}){section}, {where}; файл {self.source}"
+        return citation(self.title, self.city, self.year, self.year_end, self.section, where, self.source)
 
     def to_dict(self) -> dict:
         d = asdict(self)
