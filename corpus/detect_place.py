@@ -6,6 +6,11 @@ A document names its place where it names itself: a title line ("ТОМСК", "�
 gazetteer (``places``) knows as a Russian settlement or region count, so «Утверждаю» or
 «Федеральная Служба» can never be a city. Regions count only when no settlement is named
 that way, and a mention must be repeated or stand in a dateline: absent beats wrong.
+
+Measured against natasha's NER (``scripts/bench_metadata.py``, 26 readable realdocs-dev
+files): these rules 11/11 right, 11 of 11 labelled cities, 4 ms/doc; natasha LOC spans
+checked by the gazetteer 10/10 right but 9 of 11 found, ~230 ms/doc plus 3.5 s to load
+its models; natasha alone names "Российской Федерации" or "Франция" (0/19). So no NER.
 """
 from __future__ import annotations
 
