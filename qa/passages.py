@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, field
 
 from muniqa.index.store import IndexData
 
-from .citations import paragraphs, where_label
+from .citations import citation, paragraphs, where_label
 from .highlight import best_sentence, term_spans
 from .retrieve import Hit
 
@@ -48,9 +48,8 @@ class Passage:
     @property
     def citation(self) -> str:
         """Human-readable reference: title, city, year, section, page, paragraphs or lines."""
-        years = f"{self.year}–{self.year_end}" if self.year_end else str(self.year or "год не указан")
-        section = f", раздел «{self.section}»" if self.section else ""
-        return f"{self.title} ({self.city}, {years}){section}, {self.where}; файл {self.source}"
+        return citation(self.title, self.city, self.year, self.year_end, self.section, self.where,
+                        self.source)
 
     def to_dict(self) -> dict:
         d = asdict(self)

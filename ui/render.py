@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from muniqa.corpus.document import Document
 from muniqa.index.lemmas import word_spans
+from muniqa.qa.citations import years_text
 from muniqa.qa.highlight import mark
 from muniqa.qa.citations import where_label as cite_where
 from muniqa.qa.passages import Passage
@@ -42,10 +43,14 @@ def docs_and_passages(documents: int, passages: int) -> str:
             f'{plural(passages, "фрагмент", "фрагмента", "фрагментов")}')
 
 
+def where_html(city: str, year: int | None, year_end: int | None) -> str:
+    """"<b>Томск</b> · 2024" with only the known parts (shared formatter ``qa.citations``)."""
+    city_html = f"<b>{esc(city)}</b>" if city else ""
+    return " · ".join(x for x in (city_html, esc(years_text(year, year_end))) if x)
+
+
 def years_label(year: int | None, year_end: int | None) -> str:
-    if year and year_end and year_end != year:
-        return f"{year}–{year_end}"
-    return str(year) if year else "год не указан"
+    return years_text(year, year_end) or "год не указан"
 
 
 def where_label(p: Passage) -> str:
@@ -108,7 +113,7 @@ def card_html(p: Passage, label: str, key: str, anchor: str, similar: str = "",
         snippet = ("… " if a else "") + snippet + (" …" if b < len(p.text) else "")
         more = (f'<details class="mq-full"><summary>Весь фрагмент</summary>'
                 f'<div class="mq-text">{marked(p.text, (hs, he), p.terms)}</div></details>')
-    topic = f' · <span class="mq-topic">{esc(p.topic)}</span>' if p.topic else ""
+    topic = (" · " if p.city or p.year else "") + f'<span class="mq-topic">{esc(p.topic)}</span>' if p.topic else ""
     cite_text = f"{p.highlight}\n— {p.citation}"
     buttons = ""
     if actions:
@@ -121,8 +126,7 @@ def card_html(p: Passage, label: str, key: str, anchor: str, similar: str = "",
             f'Копировать цитату</button></div>')
     return (f'<article class="mq-card" id="{esc(anchor)}" data-doc="{esc(p.doc)}">'
             f'<header><span class="mq-n">{esc(label)}</span>'
-            f'<span class="mq-where"><b>{esc(p.city or "город не указан")}</b> · '
-            f'{esc(years_label(p.year, p.year_end))}{topic}</span>'
+            f'<span class="mq-where">{where_html(p.city, p.year, p.year_end)}{topic}</span>'
             f'<span class="mq-score" title="оценка релевантности">{p.score:.2f}</span></header>'
             f'<div class="mq-title">{esc(p.title)}</div>{citation_line(p)}{table_header_html(p)}'
             f'<div class="mq-text">{snippet}</div>{more}{buttons}{similar}</article>')
@@ -211,8 +215,8 @@ def reader_html(doc: Document, start: int, end: int, question_lemmas: set[str] |
             if page else lines
     note_html = f'<div class="mq-warn">{esc(note)}</div>' if note else ""
     return (f'<div class="mq-reader"><div class="mq-reader-head"><div class="mq-title">{esc(m.title)}</div>'
-            f'<div class="mq-cite"><b>{esc(m.city or "город не указан")}</b> · '
-            f'{esc(years_label(m.year, m.year_end))}{" · " + esc(m.topic) if m.topic else ""} · '
+            f'<div class="mq-cite">{" · ".join(x for x in (where_html(m.city, m.year, m.year_end), esc(m.topic)) if x)}'
+            f'{" · " if m.city or m.year or m.topic else ""}'
             f'фрагмент: {esc(where)} · <span class="mq-file" title="{esc(doc.source)}">'
             f'{esc(PurePath(doc.source).name)}</span></div>{note_html}</div>'
             f'<div class="mq-doc">{body}</div></div>')
