@@ -17,8 +17,9 @@ from tqdm import tqdm
 from .clean import clean_lines
 from .document import Document
 from .errors import CorpusError
+from .limits import check_text_file, check_text_size
 from .metadata import SIDECAR_NAMES, apply_overrides, detect_metadata, read_sidecar
-from .readers import default_max_mb, is_supported, read_file, unsupported_message
+from .readers import TEXT_SUFFIXES, default_max_mb, is_supported, read_file, unsupported_message
 
 OVERRIDE_FIELDS = ("title", "city", "year", "year_end", "topic")
 
@@ -38,7 +39,10 @@ def doc_id_for(path: Path, root: Path | None) -> str:
 def load_document(path: Path, root: Path | None = None,
                   overrides: dict[str, str] | None = None, max_mb: float | None = None,
                   sources: dict[str, str] | None = None) -> Document:
+    if path.suffix.lower() in TEXT_SUFFIXES and path.is_file():
+        check_text_file(path, path.stat().st_size)       # before reading 200 MB of it
     raw = read_file(path, max_mb)
+    check_text_size(path, sum(len(line.text) for line in raw.lines))
     cleaned = clean_lines(raw.lines)
     if not re.search(r"\w", cleaned.text):
         raise CorpusError(path, "no text left after cleaning (scanned PDF without a text layer?)")
@@ -128,7 +132,7 @@ def iter_documents(paths: list[Path], overrides: dict[str, str] | None = None,
     items = list(expand_paths(paths))
     sidecars: dict[Path, dict[str, dict[str, str]]] = {}
     seen: set[str] = set()
-    with tqdm(total=len(items), desc="reading files", unit="file", file=sys.stderr,
+    with tqdm(total=len(items), desc="чтение файлов", unit="файл", file=sys.stderr,
               disable=not progress, leave=False) as bar:
         for item in items:
             bar.update(1)

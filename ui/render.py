@@ -23,6 +23,27 @@ SNIPPET_CONTEXT = 260      # characters of context shown around the best sentenc
 READER_WINDOW = 60_000     # characters of a document shown around a passage
 
 
+def public_source(source: str) -> str:
+    """A source as the page may show it: relative to the data folder (``uploads/x.txt``),
+    else the file name. Absolute server paths stay on the server (exports, tooltips)."""
+    if not source:
+        return ""
+    from muniqa.index.datadir import data_dir
+    try:
+        return PurePath(source).relative_to(data_dir().resolve()).as_posix()
+    except ValueError:
+        pass
+    try:
+        return PurePath(source).relative_to(data_dir()).as_posix()
+    except ValueError:
+        return PurePath(source).name
+
+
+def public_citation(p: Passage) -> str:
+    """``Passage.citation`` with the file named by ``public_source``."""
+    return p.citation.replace(f"файл {p.source}", f"файл {public_source(p.source)}") if p.source else p.citation
+
+
 def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
@@ -92,7 +113,7 @@ def citation_line(p: Passage) -> str:
     name = PurePath(p.source).name if p.source else p.doc
     return (f'<div class="mq-cite">{section.removeprefix(" · ")}'
             f'{" · " if section else ""}{esc(where_label(p))} · '
-            f'<span class="mq-file" title="{esc(p.source)}">{esc(name)}</span></div>')
+            f'<span class="mq-file" title="{esc(public_source(p.source))}">{esc(name)}</span></div>')
 
 
 def table_header_html(p: Passage) -> str:
@@ -114,7 +135,7 @@ def card_html(p: Passage, label: str, key: str, anchor: str, similar: str = "",
         more = (f'<details class="mq-full"><summary>Весь фрагмент</summary>'
                 f'<div class="mq-text">{marked(p.text, (hs, he), p.terms)}</div></details>')
     topic = (" · " if p.city or p.year else "") + f'<span class="mq-topic">{esc(p.topic)}</span>' if p.topic else ""
-    cite_text = f"{p.highlight}\n— {p.citation}"
+    cite_text = f"{p.highlight}\n— {public_citation(p)}"
     buttons = ""
     if actions:
         buttons = (
@@ -217,7 +238,7 @@ def reader_html(doc: Document, start: int, end: int, question_lemmas: set[str] |
     return (f'<div class="mq-reader"><div class="mq-reader-head"><div class="mq-title">{esc(m.title)}</div>'
             f'<div class="mq-cite">{" · ".join(x for x in (where_html(m.city, m.year, m.year_end), esc(m.topic)) if x)}'
             f'{" · " if m.city or m.year or m.topic else ""}'
-            f'фрагмент: {esc(where)} · <span class="mq-file" title="{esc(doc.source)}">'
+            f'фрагмент: {esc(where)} · <span class="mq-file" title="{esc(public_source(doc.source))}">'
             f'{esc(PurePath(doc.source).name)}</span></div>{note_html}</div>'
             f'<div class="mq-doc">{body}</div></div>')
 
