@@ -63,14 +63,16 @@ class IndexData:
 def _doc_to_json(doc: Document) -> dict:
     return {"doc_id": doc.doc_id, "source": doc.source, "sha256": doc.sha256, "text": doc.text,
             "meta": asdict(doc.meta), "line_map": doc.line_map, "headings": doc.headings,
-            "pages": [[k, v] for k, v in doc.pages.items()]}
+            "pages": [[k, v] for k, v in doc.pages.items()], "unit": doc.unit,
+            "ocr_pages": doc.ocr_pages}
 
 
 def _doc_from_json(d: dict) -> Document:
     return Document(doc_id=d["doc_id"], source=d["source"], sha256=d["sha256"], text=d["text"],
                     meta=Metadata(**d["meta"]), line_map=[tuple(x) for x in d["line_map"]],
                     headings=[tuple(x) for x in d["headings"]],
-                    pages={int(k): v for k, v in d.get("pages", [])})
+                    pages={int(k): v for k, v in d.get("pages", [])}, unit=d.get("unit", "line"),
+                    ocr_pages=d.get("ocr_pages", []))
 
 
 def live_version(index_dir: Path) -> Path | None:

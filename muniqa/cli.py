@@ -20,6 +20,8 @@ from muniqa.index.store import IndexOpenError
 from muniqa.messages import error_line
 
 from muniqa.qa.api import Answer, Muniqa
+from muniqa.qa.citations import years_text
+from muniqa.qa.corrections import provenance_of, provenance_text
 from muniqa.qa.filters import parse_years
 
 index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -188,15 +190,17 @@ def docs(index_dir: Path | None, as_json: bool) -> None:
     """Документы в индексе: id, город, годы, тема, название (столбцы через табуляцию)."""
     m = _open(index_dir, None)
     rows = [{"doc": d.doc_id, "title": d.meta.title, "city": d.meta.city, "year": d.meta.year,
-             "year_end": d.meta.year_end, "topic": d.meta.topic, "source": d.source}
+             "year_end": d.meta.year_end, "topic": d.meta.topic, "source": d.source,
+             "provenance": provenance_of(d.meta)}
             for d in m.data.documents.values()]
     if as_json:
         _echo_json(rows)
         return
-    click.echo("документ\tгород\tгоды\tтема\tназвание")
+    click.echo("документ\tгород\tгоды\tтема\tназвание\tоткуда значения")
     for r in rows:
-        years = f"{r['year']}–{r['year_end']}" if r["year_end"] else str(r["year"] or "?")
-        click.echo(f"{r['doc']}\t{r['city'] or '?'}\t{years}\t{r['topic']}\t{r['title']}")
+        years = years_text(r["year"], r["year_end"]) or "—"
+        click.echo(f"{r['doc']}\t{r['city'] or '—'}\t{years}\t{r['topic'] or '—'}\t{r['title']}\t"
+                   f"{provenance_text(r['provenance'])}")
 
 
 @main.command(short_help="Удалить документы из индекса.")

@@ -20,6 +20,7 @@ from muniqa.corpus.document import Document, Metadata
 from muniqa.corpus.errors import CorpusError
 from muniqa.corpus.loader import load_document
 from muniqa.index.datadir import data_dir
+from muniqa.corpus.metadata import record_source
 from muniqa.messages import problem_ru as _problem_ru
 from muniqa.qa.corrections import FIELDS, load_overrides, save_override  # noqa: F401 - re-exported for ui
 
@@ -121,6 +122,7 @@ def corrected(meta: Metadata, fields: dict[str, str]) -> Metadata:
         raise ValueError("Год окончания раньше года начала")
     if new.year_end == new.year:
         new.year_end = None
+    record_source(new, {k: v for k, v in fields.items() if k in FIELDS and (v or "").strip()}, "corrected")
     return new
 
 

@@ -14,10 +14,11 @@ import re
 import time
 from pathlib import Path
 
+from muniqa.qa.citations import place_and_years
 from muniqa.qa.passages import Passage
 
 from .answer import city_lines
-from .render import public_citation, public_source, years_label
+from .render import public_citation, public_source
 
 CSV_FIELDS = ["rank", "score", "city", "year", "year_end", "topic", "title", "section", "page",
               "line_start", "line_end", "source", "doc", "start", "end", "highlight", "text", "citation"]
@@ -71,8 +72,9 @@ def to_markdown(question: str, passages: list[Passage], filters_text: str = "",
 
 
 def _passage_md(p: Passage, label: str, level: str = "###") -> list[str]:
-    where = f"{p.city or 'город не указан'}, {years_label(p.year, p.year_end)}"
-    return [f"{level} {md_escape(label)} {md_escape(where)} — {md_escape(p.title)}", "",
+    where = place_and_years(p.city, p.year, p.year_end)
+    head = f"{md_escape(label)} {md_escape(where)} — " if where else f"{md_escape(label)} "
+    return [f"{level} {head}{md_escape(p.title)}", "",
             f"*Источник:* {md_escape(public_citation(p))}", "",
             f"*Главное:* {md_escape(' '.join(p.highlight.split()))}", "",
             _quote(p.text), ""]
