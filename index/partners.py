@@ -1,0 +1,89 @@
+"""Who the reporting city works with, extracted from one document at index time.
+
+For every sentence (razdel, never across a paragraph) that states a relation
+(``partners_relations``), the foreign places it names (``partners_mentions``) become
+mentions: the document's city, the partner in its nominative form, the relation, the
+year the sentence states (else the document's), and the sentence itself as the quote,
+verbatim from the document's clean text. A country is a partner only where the
+document names no place in it ("школьники из КНР" adds nothing when Харбин is named).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from muniqa.corpus.document import Document
+
+from .partners_mentions import find_places
+from .partners_model import Mention
+from .partners_relations import relations, stated_year
+from .sentences import sentence_spans
+
+EXTRACTOR_VERSION = 1     # stored beside the rows; a new version re-extracts every document
+
+
+@lru_cache(maxsize=1)
+def _ner():
+    """natasha's NER (slovnet, shipped inside the package): used to skip people's names."""
+    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+    return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+
+def people(sentence: str) -> list[tuple[int, int]]:
+    """Spans of person names (PER) in ``sentence``."""
+    from natasha import Doc
+    segmenter, tagger = _ner()
+    doc = Doc(sentence)
+    doc.segment(segmenter)
+    doc.tag_ner(tagger)
+    return [(s.start, s.stop) for s in doc.spans if s.type == "PER"]
+
+
+_LEAD_IN = re.compile(r":\s*$")
+_ABBREVIATION = re.compile(r"\b(?:г|гг|им|ул|обл|пр)\.\s*$")
+
+
+def statements(text: str) -> list[tuple[int, int]]:
+    """Sentences, with a list's lead-in joined to the list ("…городами: Мусасино (Япония), …")
+    and a sentence razdel cut after "гг." joined to the rest."""
+    out: list[tuple[int, int]] = []
+    for s, e in sentence_spans(text):
+        prev = text[out[-1][0]:out[-1][1]] if out else ""
+        if out and (_LEAD_IN.search(prev) or (_ABBREVIATION.search(prev) and "\n\n" not in text[out[-1][1]:s])):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def extract(doc: Document) -> list[Mention]:
+    """Every foreign partnership ``doc`` states, one mention per sentence, partner and relation."""
+    city = doc.meta.city
+    if not city:
+        return []
+    text = doc.text
+    out: list[Mention] = []
+    for s, e in statements(text):
+        sentence = text[s:e]
+        rels = relations(sentence)
+        if not rels:
+            continue
+        found = [f for f in find_places(sentence) if f.country_code != "RU"]
+        if any(not f.marked for f in found):   # NER only where it can change the answer: it is slow
+            persons = people(sentence)
+            found = [f for f in found if f.marked or not any(a <= f.start < b for a, b in persons)]
+        if not found:
+            continue
+        year = stated_year(sentence) or doc.meta.year
+        seen: set[str] = set()
+        for f in found:
+            if f.name in seen:
+                continue
+            seen.add(f.name)
+            for rel in rels:
+                out.append(Mention(doc.doc_id, city, f.name, f.kind, f.country, f.country_code, rel, year,
+                                   f.lat, f.lon, s, e, sentence, (doc.line_at(s), doc.line_at(e - 1)),
+                                   doc.page_at(s)))
+    named = {m.country_code for m in out if m.kind != "country"}
+    return [m for m in out if m.kind != "country" or m.country_code not in named]
+
