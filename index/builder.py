@@ -16,6 +16,7 @@ from tqdm import tqdm
 from muniqa.corpus.document import Document
 from muniqa.corpus.errors import CorpusError
 
+from . import partners_store
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
 from .lemmas import lemmas
@@ -163,8 +164,12 @@ class IndexBuilder:
                           for d in documents],
         }
         started = time.perf_counter()
-        write_index(self.index_dir, manifest, documents, chunks, tokens, matrix)
+        carried = partners_store.read_rows(old.path if old is not None else None)
+        version = write_index(self.index_dir, manifest, documents, chunks, tokens, matrix)
         self.timings["write"] = time.perf_counter() - started
+        started = time.perf_counter()
+        partners_store.write_rows(version, documents, carried)   # partnerships of new/changed docs
+        self.timings["partners"] = time.perf_counter() - started
         return len(documents), len(chunks)
 
     def _embed(self, texts: list[str], batch: int = 16) -> np.ndarray:
