@@ -56,13 +56,12 @@ def statements(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def extract(doc: Document) -> list[Mention]:
-    """Every foreign partnership ``doc`` states, one mention per sentence, partner and relation."""
-    city = doc.meta.city
-    if not city:
-        return []
-    text = doc.text
+def extract_text(text: str, city: str, doc_id: str = "", year: int | None = None) -> list[Mention]:
+    """The mentions of ``text`` (offsets into it, no line numbers): the document
+    extractor's work, also used on a single passage by the answer panel."""
     out: list[Mention] = []
+    if not city:
+        return out
     for s, e in statements(text):
         sentence = text[s:e]
         rels = relations(sentence)
@@ -72,18 +71,21 @@ def extract(doc: Document) -> list[Mention]:
         if any(not f.marked for f in found):   # NER only where it can change the answer: it is slow
             persons = people(sentence)
             found = [f for f in found if f.marked or not any(a <= f.start < b for a, b in persons)]
-        if not found:
-            continue
-        year = stated_year(sentence) or doc.meta.year
+        stated = stated_year(sentence) or year
         seen: set[str] = set()
         for f in found:
             if f.name in seen:
                 continue
             seen.add(f.name)
-            for rel in rels:
-                out.append(Mention(doc.doc_id, city, f.name, f.kind, f.country, f.country_code, rel, year,
-                                   f.lat, f.lon, s, e, sentence, (doc.line_at(s), doc.line_at(e - 1)),
-                                   doc.page_at(s)))
+            out += [Mention(doc_id, city, f.name, f.kind, f.country, f.country_code, rel, stated,
+                            f.lat, f.lon, s, e, sentence) for rel in rels]
     named = {m.country_code for m in out if m.kind != "country"}
     return [m for m in out if m.kind != "country" or m.country_code not in named]
 
+
+def extract(doc: Document) -> list[Mention]:
+    """Every foreign partnership ``doc`` states, one mention per sentence, partner and relation."""
+    out = extract_text(doc.text, doc.meta.city, doc.doc_id, doc.meta.year)
+    for m in out:
+        m.lines, m.page = (doc.line_at(m.start), doc.line_at(m.end - 1)), doc.page_at(m.start)
+    return out
