@@ -19,7 +19,7 @@ from .partners_model import Mention
 from .partners_relations import relations, stated_year
 from .sentences import sentence_spans
 
-EXTRACTOR_VERSION = 1     # stored beside the rows; a new version re-extracts every document
+EXTRACTOR_VERSION = 2     # stored beside the rows; a new version re-extracts every document
 
 
 @lru_cache(maxsize=1)
@@ -39,6 +39,7 @@ def people(sentence: str) -> list[tuple[int, int]]:
     return [(s.start, s.stop) for s in doc.spans if s.type == "PER"]
 
 
+_MARKERS = "•·‣▪◦●■□–—-*\uf0b7\uf0a7\uf076"
 _LEAD_IN = re.compile(r":\s*$")
 _ABBREVIATION = re.compile(r"\b(?:г|гг|им|ул|обл|пр)\.\s*$")
 
@@ -48,6 +49,10 @@ def statements(text: str) -> list[tuple[int, int]]:
     and a sentence razdel cut after "гг." joined to the rest."""
     out: list[tuple[int, int]] = []
     for s, e in sentence_spans(text):
+        while s < e and (text[s] in _MARKERS or text[s].isspace()):   # "• организация…" quotes from "организация"
+            s += 1
+        if s >= e:
+            continue
         prev = text[out[-1][0]:out[-1][1]] if out else ""
         if out and (_LEAD_IN.search(prev) or (_ABBREVIATION.search(prev) and "\n\n" not in text[out[-1][1]:s])):
             out[-1] = (out[-1][0], e)

@@ -80,7 +80,7 @@ def resolve(word: str, hint: PlaceRef | None = None, marked: bool = False) -> Pl
     """The place ``word`` names: the gazetteer's (in the hinted country when given), else,
     when the text marks ``word`` as a place and gives its country, an entry of its own."""
     for form in forms(word):
-        found = places.lookup(form)
+        found = places.lookup(form, capitalised=True)   # only capitalised words get here
         if not found:
             continue
         if hint is not None:

@@ -2,9 +2,11 @@
 
 Each document is searched on its own (the same hybrid retrieval as ``ask``, filtered to
 that document), and its best answering sentence is the one among its top passages
-that shares the most informative question words (idf-weighted lemmas). A document whose
-passages share none of them gets no cell: retrieval always returns *something*, and a
-table of nearest-but-irrelevant sentences would look like an answer when it is not. Rows
+that shares the most informative question words (idf-weighted lemmas; a word no report
+uses weighs most). A sentence that shares less than ``MIN_SHARE`` of the question's
+weight gets no cell: retrieval always returns *something*, and a table of nearest-but-
+irrelevant sentences ("строительство" of parks for a question about a metro) would look
+like an answer when it is not. Rows
 are cities, columns years (a roadmap for 2020–2022 is its own column) or documents.
 """
 from __future__ import annotations
@@ -13,6 +15,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from muniqa.index.lemmas import lemmas
 
 from .filters import Filters
@@ -20,6 +24,7 @@ from .passages import Passage, make_passages
 from .retrieve import query_lemmas
 
 NO_DATA = "нет данных"
+MIN_SHARE = 0.4
 NO_CITY = "город не указан"
 # question words that say what is asked, not what about: they alone do not make an answer
 GENERIC = frozenset({"город", "какой", "как", "год", "который", "муниципальный", "администрация", "кто",
@@ -81,7 +86,9 @@ def compare(m, question: str, by: str = "year", cities: list[str] | None = None,
     data, retriever = m._current()
     asked = set(query_lemmas(question))
     content = {t for t in lemmas(question) if t not in GENERIC} or set(lemmas(question))
-    idf = data.lexical.idf
+    top = float(np.log(1 + (len(data.chunks) + 0.5) / 0.5))
+    weight = {t: data.lexical.idf(t) or top for t in content}
+    need = MIN_SHARE * sum(weight.values())
     wanted = {c.casefold() for c in cities or []}
     result = Comparison(question, by)
     labels: dict[str, str] = {}
@@ -96,9 +103,8 @@ def compare(m, question: str, by: str = "year", cities: list[str] | None = None,
         hits = retriever.search(question, k=per_doc, filters=Filters(doc_ids=[doc.doc_id]), config=system)
         best: Cell | None = None
         for p in make_passages(data, hits, asked):
-            shared = set(lemmas(p.highlight)) & content
-            score = sum(idf(t) or 0.1 for t in shared)
-            if score > 0 and (best is None or score > best.score):
+            score = sum(weight[t] for t in set(lemmas(p.highlight)) & content)
+            if score >= need and score > 0 and (best is None or score > best.score):
                 best = Cell(p, p.highlight, round(float(score), 3))
         old = result.cells.get((city, column))
         if best is not None and (old is None or best.score > old.score):
