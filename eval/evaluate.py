@@ -20,7 +20,7 @@ from muniqa.index.chunker import ChunkerSettings
 from muniqa.index.datadir import data_dir
 from muniqa.qa.api import Muniqa
 
-from .gold import GoldQuestion, load_gold, normalize, relevant_passages
+from .gold import GoldQuestion, gold_corpus, load_gold, normalize, relevant_passages
 from .systems import SystemSpec, parse_spec
 
 RANX_METRICS = {"success@1": "hit_rate@1", "success@5": "hit_rate@5", "success@10": "hit_rate@10",
@@ -47,6 +47,7 @@ class EvalResult:
     qrels: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)    # per system
     settings: dict[str, dict] = field(default_factory=dict)
     questions: list[GoldQuestion] = field(default_factory=list)
+    unanswerable: list[GoldQuestion] = field(default_factory=list)   # not scored by ranking metrics
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -135,7 +136,8 @@ def evaluate(gold_questions: list[GoldQuestion], indexes: dict[tuple, Muniqa], s
     warnings.filterwarnings("ignore", message=".*unsafe cast.*")
     result = EvalResult(gold_name)
     first = indexes[specs[0].index_key]
-    questions = _check_questions(result, gold_questions, first)
+    result.unanswerable = [q for q in gold_questions if not q.answerable]
+    questions = _check_questions(result, [q for q in gold_questions if q.answerable], first)
     result.questions = questions
     if not questions:
         return result
@@ -162,6 +164,8 @@ def evaluate_gold_file(gold: str, corpus: list[str], systems: list[str | SystemS
         corpus = [gold]
     else:
         questions = load_gold(gold)
+        if not corpus:
+            corpus = gold_corpus(gold) or []
     indexes = {}
     for spec in specs:
         if spec.index_key not in indexes:
