@@ -19,7 +19,7 @@ from .partners_model import Mention
 from .partners_relations import relations, stated_year
 from .sentences import sentence_spans
 
-EXTRACTOR_VERSION = 2     # stored beside the rows; a new version re-extracts every document
+EXTRACTOR_VERSION = 3     # stored beside the rows; a new version re-extracts every document
 
 
 @lru_cache(maxsize=1)
@@ -79,11 +79,11 @@ def extract_text(text: str, city: str, doc_id: str = "", year: int | None = None
         stated = stated_year(sentence) or year
         seen: set[str] = set()
         for f in found:
-            if f.name in seen:
+            if (f.canonical or f.name) in seen:
                 continue
-            seen.add(f.name)
+            seen.add(f.canonical or f.name)
             out += [Mention(doc_id, city, f.name, f.kind, f.country, f.country_code, rel, stated,
-                            f.lat, f.lon, s, e, sentence) for rel in rels]
+                            f.lat, f.lon, s, e, sentence, place=f.canonical or f.name) for rel in rels]
     named = {m.country_code for m in out if m.kind != "country"}
     return [m for m in out if m.kind != "country" or m.country_code not in named]
 

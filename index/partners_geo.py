@@ -21,12 +21,13 @@ _REFILL = ("", "а", "ь", "й", "о", "я", "ы", "и")
 
 @dataclass(frozen=True)
 class PlaceRef:
-    name: str
+    name: str            # as the report spells it, in the nominative ("Шаньтоу", "Чанчжоу")
     kind: str
     country: str
     country_code: str
     lat: float | None
     lon: float | None
+    canonical: str = ""  # the gazetteer's name ("Шантоу"): the same place under every spelling
 
     @property
     def genitive(self) -> str:
@@ -59,8 +60,18 @@ def forms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_fold(x) for x in out))
 
 
-def _ref(p) -> PlaceRef:
-    return PlaceRef(p.name, p.kind, p.country, p.country_code, p.lat, p.lon)
+def _ref(p, word: str = "", form: str = "") -> PlaceRef:
+    """The gazetteer's place, named as the report names it: the report's word with its case
+    ending replaced by the dictionary form's ("Харбином" + "харбин" -> "Харбин"). Countries
+    keep the gazetteer's name ("КНР" -> "Китай")."""
+    name = p.name
+    if p.kind != "country" and word and form and " " not in form and not word.isupper():
+        k = 0
+        while k < min(len(word), len(form)) and _fold(word[k]) == form[k]:
+            k += 1
+        if k >= 3:
+            name = word[:k] + form[k:]
+    return PlaceRef(name, p.kind, p.country, p.country_code, p.lat, p.lon, p.name)
 
 
 def country(text: str) -> PlaceRef | None:
@@ -86,13 +97,14 @@ def resolve(word: str, hint: PlaceRef | None = None, marked: bool = False) -> Pl
         if hint is not None:
             same = [p for p in found if p.country_code == hint.country_code]
             if same:
-                return _ref(same[0])
+                return _ref(same[0], word, form)
             if len(form) < 4:
                 continue
         countries = [p for p in found if p.kind == "country"]
-        return _ref(countries[0] if countries else found[0])
+        return _ref(countries[0], word, form) if countries else _ref(found[0], word, form)
     if marked and hint is not None and " " not in word and word[:1].isupper() and not word.isupper():
-        return PlaceRef(nominative(word), "city", hint.country, hint.country_code, hint.lat, hint.lon)
+        name = nominative(word)
+        return PlaceRef(name, "city", hint.country, hint.country_code, hint.lat, hint.lon, name)
     return None
 
 

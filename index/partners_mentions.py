@@ -45,6 +45,7 @@ class Found:
     lat: float | None
     lon: float | None
     marked: bool = False  # the text itself says it is a place: "г. Монро", "Шаньтоу (КНР)"
+    canonical: str = ""   # gazetteer name: one place whatever the spelling
 
 
 def _quote_open(sentence: str, pos: int) -> int:
@@ -105,8 +106,9 @@ def find_places(sentence: str) -> list[Found]:
         if city is not None and not _rejected(sentence, m.start(2), m.end(2)):
             adj = analyzer().parse(m.group(1).lower())[0]
             first = (adj.inflect({"nomn", "masc", "sing"}) or adj).word.capitalize()
-            out.append(Found(m.start(), m.end(), f"{first} район {city.genitive}", "district",
-                             city.country, city.country_code, city.lat, city.lon, True))
+            name = f"{first} район {city.genitive}"
+            out.append(Found(m.start(), m.end(), name, "district", city.country, city.country_code,
+                             city.lat, city.lon, True, name))
             taken.append((m.start(), m.end()))
     for m in _WORD.finditer(sentence):
         s, e = m.start(), m.end()
@@ -119,7 +121,7 @@ def find_places(sentence: str) -> list[Found]:
             found = geo.country(word)
             if found is not None:
                 out.append(Found(s, e, found.name, found.kind, found.country, found.country_code,
-                                 found.lat, found.lon, True))
+                                 found.lat, found.lon, True, found.canonical))
                 taken.append((s, e))
             continue
         if _rejected(sentence, s, e):
@@ -138,6 +140,6 @@ def find_places(sentence: str) -> list[Found]:
             continue
         marked = _city_marked(sentence, s) or (hint is not None and hint.country_code == place.country_code)
         out.append(Found(s, e, place.name, place.kind, place.country, place.country_code, place.lat, place.lon,
-                         marked or place.kind == "country"))
+                         marked or place.kind == "country", place.canonical))
         taken.append((s, e))
     return out

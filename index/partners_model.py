@@ -37,6 +37,7 @@ class Mention:
     quote: str
     lines: tuple[int, int] = (0, 0)
     page: int | None = None
+    place: str = ""            # the gazetteer's name: spellings of one place group together
 
     def to_json(self) -> dict:
         d = asdict(self)

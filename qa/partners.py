@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 
 from muniqa.index.lemmas import fold, lemma
@@ -92,13 +93,19 @@ def partnerships(data: IndexData, filters: PartnerFilter | None = None) -> list[
     f = filters or PartnerFilter()
     countries = _country_keys(f.country) if f.country else None
     rows: dict[tuple, Partnership] = {}
-    for m in all_mentions(data):
+    mentions = all_mentions(data)
+    spelled = Counter(((m.place or m.partner, m.country_code), m.partner) for m in mentions)
+    display: dict[tuple[str, str], str] = {}
+    for (place, name), _ in spelled.most_common():      # the report's most usual spelling
+        display.setdefault(place, name)
+    for m in mentions:
         if not _matches(m, f, countries):
             continue
-        key = (m.city, m.partner, m.relation, m.year)
+        place = (m.place or m.partner, m.country_code)
+        key = (m.city, place, m.relation, m.year)
         row = rows.get(key)
         if row is None:
-            row = rows[key] = Partnership(m.city, m.partner, m.country, m.relation, m.year, m.lat, m.lon,
+            row = rows[key] = Partnership(m.city, display[place], m.country, m.relation, m.year, m.lat, m.lon,
                                           m.kind, m.country_code)
         if any(c.doc_id == m.doc_id and c.start == m.start for c in row.citations):
             continue
