@@ -25,6 +25,7 @@ from muniqa.corpus.document import Document
 from muniqa.corpus.errors import CorpusError
 from muniqa.corpus.limits import max_passages
 
+from . import partners_store
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
 from .errors import Cancelled, IndexOpenError
@@ -245,8 +246,12 @@ class IndexBuilder:
         }
         self._check_stop()
         started = time.perf_counter()
-        write_index(self.index_dir, manifest, documents, chunks, tokens, matrix)
+        carried = partners_store.read_rows(old.path if old is not None else None)
+        version = write_index(self.index_dir, manifest, documents, chunks, tokens, matrix)
         self.timings["write"] = time.perf_counter() - started
+        started = time.perf_counter()
+        partners_store.write_rows(version, documents, carried)   # partnerships of new/changed docs
+        self.timings["partners"] = time.perf_counter() - started
         return len(documents), len(chunks)
 
     def _embed(self, texts: list[str], batch: int = 16) -> np.ndarray:

@@ -306,5 +306,8 @@ def serve(host: str, port: int, index_dir: Path | None, embedder: str | None) ->
     launch(_open(index_dir, embedder), host=host, port=port)
 
 
+from muniqa.cli_partners import register as _register_partners  # noqa: E402 - partners, compare
+_register_partners(main)
+
 if __name__ == "__main__":
     main()
