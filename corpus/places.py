@@ -109,13 +109,13 @@ def is_ambiguous(lemma: str) -> bool:
     return norm(lemma) in _table().ambiguous
 
 
-def _indices(lemma: str, capitalised: bool | None) -> list[int]:
+def _indices(lemma: str, capitalised: bool | None, adjectives: bool = True) -> list[int]:
     t = _table()
     key = norm(lemma)
     named = list(t.names.get(key, ()))
     if named and key in t.ambiguous and not capitalised:
         named = []
-    adjective = [i for i in t.adjectives.get(key, ()) if i not in named]
+    adjective = [i for i in t.adjectives.get(key, ()) if i not in named] if adjectives else []
 
     def rank(i: int) -> tuple:
         p = t.places[i]
@@ -123,14 +123,15 @@ def _indices(lemma: str, capitalised: bool | None) -> list[int]:
     return sorted(named, key=rank) + sorted(adjective, key=rank)
 
 
-def lookup(lemma: str, capitalised: bool | None = None) -> list[Place]:
+def lookup(lemma: str, capitalised: bool | None = None, adjectives: bool = True) -> list[Place]:
     """Places ``lemma`` names (as a name, alias or adjective), countries and most populous first.
 
     An ambiguous lemma (``is_ambiguous``) yields places only when ``capitalised`` is True:
     pass it when the word was capitalised in the text, not at a sentence start.
+    ``adjectives=False`` matches names only ("томский" then names nothing).
     """
     t = _table()
-    return [t.places[i] for i in _indices(lemma, capitalised)]
+    return [t.places[i] for i in _indices(lemma, capitalised, adjectives)]
 
 
 def country(code_or_name: str) -> Place | None:
