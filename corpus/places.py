@@ -80,6 +80,9 @@ def _load_raw() -> dict:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(raw, fh, ensure_ascii=False, separators=(",", ":"))
     os.replace(tmp, path)                          # atomic: parallel builders never see half a file
+    for old in path.parent.glob("places-*.json"):  # tables of older versions are dead weight
+        if old != path:
+            old.unlink(missing_ok=True)
     return raw
 
 
