@@ -17,8 +17,9 @@ from tqdm import tqdm
 from .clean import clean_lines
 from .document import Document
 from .errors import CorpusError
+from .limits import check_text_file, check_text_size
 from .metadata import SIDECAR_NAMES, apply_overrides, detect_metadata, read_sidecar
-from .readers import default_max_mb, is_supported, read_file, unsupported_message
+from .readers import TEXT_SUFFIXES, default_max_mb, is_supported, read_file, unsupported_message
 
 OVERRIDE_FIELDS = ("title", "city", "year", "year_end", "topic")
 
@@ -38,7 +39,10 @@ def doc_id_for(path: Path, root: Path | None) -> str:
 def load_document(path: Path, root: Path | None = None,
                   overrides: dict[str, str] | None = None, max_mb: float | None = None,
                   sources: dict[str, str] | None = None) -> Document:
+    if path.suffix.lower() in TEXT_SUFFIXES and path.is_file():
+        check_text_file(path, path.stat().st_size)       # before reading 200 MB of it
     raw = read_file(path, max_mb)
+    check_text_size(path, sum(len(line.text) for line in raw.lines))
     cleaned = clean_lines(raw.lines)
     if not re.search(r"\w", cleaned.text):
         raise CorpusError(path, "no text left after cleaning (scanned PDF without a text layer?)")
@@ -48,9 +52,10 @@ def load_document(path: Path, root: Path | None = None,
         if "year" in overrides and "year_end" not in overrides:
             meta.year_end = None          # a given single year replaces a detected span
     pages = {line.number: line.page for line in raw.lines if line.page is not None}
+    ocr_pages = sorted({line.page for line in raw.lines if line.ocr and line.page is not None})
     return Document(doc_id=doc_id_for(path, root), source=str(path), sha256=raw.sha256,
                     text=cleaned.text, meta=meta, line_map=cleaned.line_map,
-                    headings=cleaned.headings, pages=pages)
+                    headings=cleaned.headings, pages=pages, unit=raw.unit, ocr_pages=ocr_pages)
 
 
 _SYSTEM_FILES = {"readme.md", "thumbs.db", "desktop.ini"}
@@ -127,7 +132,7 @@ def iter_documents(paths: list[Path], overrides: dict[str, str] | None = None,
     items = list(expand_paths(paths))
     sidecars: dict[Path, dict[str, dict[str, str]]] = {}
     seen: set[str] = set()
-    with tqdm(total=len(items), desc="reading files", unit="file", file=sys.stderr,
+    with tqdm(total=len(items), desc="чтение файлов", unit="файл", file=sys.stderr,
               disable=not progress, leave=False) as bar:
         for item in items:
             bar.update(1)

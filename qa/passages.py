@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, field
 
 from muniqa.index.store import IndexData
 
-from .cite import citation
+from .citations import citation, paragraphs, where_label
 from .highlight import best_sentence, term_spans
 from .retrieve import Hit
 
@@ -33,12 +33,23 @@ class Passage:
     chunk: int = -1
     highlight_span: tuple[int, int] = (0, 0)                  # offsets of highlight in text
     terms: list[tuple[int, int]] = field(default_factory=list)  # query words in text
+    page_end: int | None = None          # last page when the passage runs over a page break
+    paragraph_start: int | None = None   # DOCX and HTML: paragraphs, not lines, are cited
+    paragraph_end: int | None = None
+    ocr: bool = False                    # read by OCR from a scan: may hold recognition errors
+    table_header: str = ""               # header row of the table this passage continues
+
+    @property
+    def where(self) -> str:
+        """«с. 12–13», «абзацы 12–15», «строки 3–15», with «OCR» when read from a scan."""
+        return where_label(self.page, self.page_end, self.line_start, self.line_end,
+                           self.paragraph_start, self.paragraph_end, self.ocr)
 
     @property
     def citation(self) -> str:
-        """Human-readable reference: title, city, year, section, page or lines."""
-        where = f"с. {self.page}" if self.page else f"строки {self.line_start}–{self.line_end}"
-        return citation(self.title, self.city, self.year, self.year_end, self.section, where, self.source)
+        """Human-readable reference: title, city, year, section, page, paragraphs or lines."""
+        return citation(self.title, self.city, self.year, self.year_end, self.section, self.where,
+                        self.source)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -58,7 +69,9 @@ def make_passages(data: IndexData, hits: list[Hit], query_lemmas: set[str]) -> l
             city=doc.meta.city, year=doc.meta.year, section=c.section, source=doc.source, page=c.page,
             line_start=c.line_start, line_end=c.line_end, start=c.start, end=c.end,
             highlight=c.text[hs:he], year_end=doc.meta.year_end, topic=doc.meta.topic,
-            chunk=hit.chunk, highlight_span=(hs, he), terms=term_spans(c.text, query_lemmas)))
+            chunk=hit.chunk, highlight_span=(hs, he), terms=term_spans(c.text, query_lemmas),
+            page_end=c.page_end, ocr=c.ocr, table_header=c.table_header,
+            **paragraphs(doc.unit, c.line_start, c.line_end)))
     return out
 
 

@@ -46,7 +46,7 @@ BAD_FILES = {
     "garbage.pdf": (lambda d: b"%PDF-1.7\n" + bytes(range(256)) * 20, "corrupt or truncated PDF"),
     "letter.pdf": (lambda d: "Это не PDF, а письмо.".encode(), "not a PDF"),
     "locked.pdf": (lambda d: encrypted_pdf_bytes(), "encrypted PDF: needs a password"),
-    "scan.pdf": (lambda d: make_scanned_pdf(d / "_s.pdf").read_bytes(), "no text layer: scanned PDF needs OCR"),
+    "scan.pdf": (lambda d: make_scanned_pdf(d / "_s.pdf").read_bytes(), "no text layer"),
     "photos.docx": (lambda d: _zip(d / "_z.zip", {"a.txt": "x", "b.jpg": "y"}).read_bytes(),
                     "not a DOCX: the ZIP archive holds no Word document"),
     "old.docx": (lambda d: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "not a DOCX: an old Word .doc"),

@@ -9,7 +9,7 @@ from muniqa.corpus.document import Metadata
 from muniqa.corpus.loader import bundled_reports_dir, iter_documents
 from muniqa.eval.shared_data import shared_path
 from muniqa.index.store import _doc_from_json, _doc_to_json
-from muniqa.qa.cite import citation, place_and_years
+from muniqa.qa.citations import citation, place_and_years
 from muniqa.qa.passages import Passage
 
 from .conftest import run_cli
