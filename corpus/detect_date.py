@@ -29,7 +29,7 @@ _CITING = re.compile(r"(?:\bзакон|кодекс|постановлени(?:�
                      r"распоряжени(?:ем|я)|решени(?:ем|я)|редакци|ред\.|изменени|утвержденн|"
                      r"утвержден[аоы]?|зарегистрирован|регистрац|опубликован|подписан)", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"(?:^|\n)\s*(?:[•\-–—*]|\d+[.)])\s[^\n]*$")
-_APPROVAL = re.compile(rf"(?:»|_{{2,}}|[—–-]{{2,}})[\s_]*(?:[а-я]+\s+|\d\d\s+)?{_YEAR}\s*(?:г\.?|года)", re.IGNORECASE)
+_APPROVAL = re.compile(rf"(?:»|_{{2,}}>?|[—–-]{{2,}}>?)[\s_]*(?:[а-я]+\s+|\d\d\s+)?{_YEAR}\s*(?:г\.?|года)", re.IGNORECASE)
 _PLACE_YEAR = re.compile(rf"^[ \t]*[А-ЯЁ][А-ЯЁа-яё-]+,?[ \t]+{_YEAR}[ \t]*(?:г\.?|года)?[ \t]*$", re.MULTILINE)
 _SPAN = re.compile(rf"\b{_YEAR}\s*[–—-]\s*{_YEAR}\s*(?:годы|гг\.?|года)")
 _TITLE_YEAR = re.compile(rf"(?:\b(?:в|за|на)\s+{_YEAR}\s*(?:год[ауые]?|г\.)|\({_YEAR}\))", re.IGNORECASE)
