@@ -21,6 +21,7 @@ from . import places
 from .morph import analyzer
 
 HEAD_CHARS = 4000
+HEADER_CHARS = 400      # where a document names its author and title
 _WORD = r"[А-ЯЁ][А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*"
 # "г. Краснодар", "город Москва", "города Тулы"; in "2014 г. Регистрационный" (г. = года) the
 # gazetteer refuses the word.
@@ -85,9 +86,11 @@ def detect_city(text: str) -> list[str]:
             (settlements if p.kind == "city" else regions)[p.name] += 2
     if settlements:
         return [settlements.most_common(1)[0][0]]
-    regions.update(name for m in _REGION.finditer(head) if (name := _region_name(m)))
+    for m in _REGION.finditer(head):
+        if name := _region_name(m):                 # a header mention weighs more than one in the body
+            regions[name] += 2 if m.start() < HEADER_CHARS else 1
     if regions:
-        name, count = regions.most_common(1)[0]
-        if count >= 2 or len(regions) == 1:
+        (name, count), *rest = regions.most_common(2)
+        if count >= 2 and (not rest or rest[0][1] < count):
             return [name]
     return []

@@ -62,3 +62,11 @@ def test_a_financial_report_gets_no_tourism_topic():
     assert meta.topic == "" and meta.year == 2022 and meta.cities == []
     tourism = "Развитие туризма в городе\n\n" + "Туристический поток вырос, туристские маршруты. " * 5
     assert "туризм" in detect_metadata(tourism, "f").topic
+
+
+def test_a_region_mentioned_once_in_passing_is_not_the_documents_place(muniqa_home):
+    body = ("ПРИКАЗ\n\nОб утверждении порядка работы с обращениями граждан\n\n" + "Текст приказа. " * 40
+            + "Опыт Московской области учтён.")
+    assert detect_city(body) == []
+    header = "Департамент финансов Томской области\n\nПРИКАЗ\n\n" + "Текст приказа. " * 40
+    assert detect_city(header) == ["Томская область"]
