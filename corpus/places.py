@@ -29,7 +29,7 @@ from importlib.metadata import version
 
 from .places_names import norm
 
-TABLE_VERSION = 3
+TABLE_VERSION = 4
 KINDS = ("city", "country", "region")
 
 
