@@ -31,6 +31,8 @@ class Metadata:
     year: int | None = None
     year_end: int | None = None      # for documents that cover a span (a 2020-2022 roadmap)
     topic: str = ""
+    # where each value came from: field -> "detected" | "sidecar" | "corrected" | "flag" | "filename"
+    provenance: dict[str, str] = field(default_factory=dict)
 
     @property
     def city(self) -> str:

@@ -20,7 +20,7 @@ from muniqa.index.chunker import ChunkerSettings
 from muniqa.index.datadir import data_dir
 from muniqa.qa.api import Muniqa
 
-from .gold import GoldQuestion, load_gold, normalize, relevant_passages
+from .gold import GoldQuestion, gold_corpus, load_gold, normalize, relevant_passages
 from .systems import SystemSpec, parse_spec
 
 RANX_METRICS = {"success@1": "hit_rate@1", "success@5": "hit_rate@5", "success@10": "hit_rate@10",
@@ -47,6 +47,7 @@ class EvalResult:
     qrels: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)    # per system
     settings: dict[str, dict] = field(default_factory=dict)
     questions: list[GoldQuestion] = field(default_factory=list)
+    unanswerable: list[GoldQuestion] = field(default_factory=list)   # not scored by ranking metrics
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -71,12 +72,14 @@ def open_eval_index(corpus: list[str], embedder: str | None, chunker: ChunkerSet
         chunker = chunker or ChunkerSettings(400, 0)     # one passage per paragraph / sentence
     key = hashlib.sha256(repr((sorted(corpus), embedder, chunker)).encode()).hexdigest()[:16]
     m = Muniqa(data_dir() / "eval" / key, embedder=embedder, progress=progress, chunker=chunker)
+    from muniqa.index.store import FORMAT_VERSION, read_manifest
+    stale = (read_manifest(m.index_dir) or {}).get("format", FORMAT_VERSION) != FORMAT_VERSION
     if corpus and corpus[0].startswith("xquad:"):
         from muniqa.index.builder import IndexBuilder
         docs, _ = xquad_corpus(corpus[0].split(":", 1)[1])
-        IndexBuilder(m.index_dir, m.embedder, chunker, progress).update(docs)
+        IndexBuilder(m.index_dir, m.embedder, chunker, progress).update(docs, rebuild=stale)
     else:
-        m.index([Path(p) for p in corpus] if corpus else None)
+        m.index([Path(p) for p in corpus] if corpus else None, rebuild=stale)
     return m
 
 
@@ -135,7 +138,8 @@ def evaluate(gold_questions: list[GoldQuestion], indexes: dict[tuple, Muniqa], s
     warnings.filterwarnings("ignore", message=".*unsafe cast.*")
     result = EvalResult(gold_name)
     first = indexes[specs[0].index_key]
-    questions = _check_questions(result, gold_questions, first)
+    result.unanswerable = [q for q in gold_questions if not q.answerable]
+    questions = _check_questions(result, [q for q in gold_questions if q.answerable], first)
     result.questions = questions
     if not questions:
         return result
@@ -153,12 +157,17 @@ def evaluate(gold_questions: list[GoldQuestion], indexes: dict[tuple, Muniqa], s
 def evaluate_gold_file(gold: str, corpus: list[str], systems: list[str | SystemSpec],
                        embedder: str | None = None, progress: bool = True) -> EvalResult:
     """``gold`` is a JSON Lines path, or ``xquad:sentence`` / ``xquad:passage``."""
+    from .partners_eval import evaluate_partners_file, is_partners_gold
+    if is_partners_gold(gold):          # partnerships, not questions: precision/recall of pairs
+        return evaluate_partners_file(gold, corpus, embedder, progress)
     specs = [s if isinstance(s, SystemSpec) else parse_spec(s) for s in systems]
     if gold.startswith("xquad:"):
         _, questions = xquad_corpus(gold.split(":", 1)[1])
         corpus = [gold]
     else:
         questions = load_gold(gold)
+        if not corpus:
+            corpus = gold_corpus(gold) or []
     indexes = {}
     for spec in specs:
         if spec.index_key not in indexes:

@@ -3,12 +3,25 @@
 A passage is relevant to a question when, after ``normalize`` (lowercase, ё→е, letters and
 digits only), it contains one of the question's quotes, or when its document is listed in
 ``docs``. Gold sets therefore survive any change of chunk size or cleaning.
+
+Kinds: ``fact`` and ``list`` have an answer in the corpus; ``unanswerable`` questions have
+none (empty ``quotes`` and ``docs``): they are not scored by the ranking metrics and exist to
+measure whether the system admits it has no answer.
+
+A gold file may start with a header line without ``question``, e.g.
+``{"corpus": "shared:realdocs-dev"}``: the corpus the questions were written on, used when
+``muniqa eval`` gets no ``--corpus``. ``shared:NAME`` is ``NAME`` in the shared folder
+(see ``shared_data.py``); ``bundled`` is the bundled reports; other values are paths
+relative to the gold file.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+KINDS = ("fact", "list", "unanswerable")
 
 
 class GoldError(ValueError):
@@ -22,38 +35,88 @@ class GoldQuestion:
     kind: str = "fact"
     quotes: list[str] = field(default_factory=list)
     docs: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)    # the question's form: count, precedent, ...
+
+    @property
+    def answerable(self) -> bool:
+        return self.kind != "unanswerable"
 
 
 def normalize(text: str) -> str:
     return "".join(ch for ch in text.lower().replace("ё", "е") if ch.isalnum())
 
 
-def load_gold(path: str | Path) -> list[GoldQuestion]:
-    path = Path(path)
-    out: list[GoldQuestion] = []
-    seen: set[str] = set()
+def _rows(path: Path) -> list[tuple[int, dict]]:
+    """(line number, parsed object) for every non-blank line."""
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
         raise GoldError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    rows = []
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            rows.append((n, json.loads(line)))
         except ValueError as exc:
             raise GoldError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+    return rows
+
+
+def _is_header(n_row: int, row: object) -> bool:
+    return n_row == 0 and isinstance(row, dict) and "question" not in row and "corpus" in row
+
+
+def gold_corpus(path: str | Path) -> list[str] | None:
+    """The corpus named in the file's header line, resolved to paths; None when there is none."""
+    path = Path(path)
+    rows = _rows(path)
+    if not rows or not _is_header(0, rows[0][1]):
+        return None
+    name = rows[0][1]["corpus"]
+    if not isinstance(name, str) or not name.strip():
+        raise GoldError(f"{path}:{rows[0][0]}: field 'corpus' must be a non-empty string")
+    if name == "bundled":
+        return []
+    if name.startswith("shared:"):
+        from .shared_data import shared_path
+        parts = [p for p in name.split(":", 1)[1].split("/") if p]
+        found = shared_path(*parts) if parts else None
+        if found is None:
+            raise GoldError(f"{path}: corpus {name!r} not found: put the shared folder beside the "
+                            "repository or set MUNIQA_SHARED")
+        return [str(found)]
+    target = (path.parent / name).resolve()
+    if not target.exists():
+        raise GoldError(f"{path}: corpus {name!r} not found ({target})")
+    return [str(target)]
+
+
+def load_gold(path: str | Path) -> list[GoldQuestion]:
+    path = Path(path)
+    out: list[GoldQuestion] = []
+    seen: set[str] = set()
+    for i, (n, row) in enumerate(_rows(path)):
+        if _is_header(i, row):
+            continue
         if not isinstance(row, dict) or not row.get("question") or not row.get("id"):
             raise GoldError(f"{path}:{n}: each line needs 'id' and 'question'")
-        if row.get("kind", "fact") not in ("fact", "list"):
-            raise GoldError(f"{path}:{n}: field 'kind' must be 'fact' or 'list'")
-        if not row.get("quotes") and not row.get("docs"):
+        kind = row.get("kind", "fact")
+        if kind not in KINDS:
+            raise GoldError(f"{path}:{n}: field 'kind' must be one of {', '.join(KINDS)}")
+        if kind == "unanswerable":
+            if row.get("quotes") or row.get("docs"):
+                raise GoldError(f"{path}:{n}: unanswerable question {row['id']} must have empty 'quotes' and 'docs'")
+        elif not row.get("quotes") and not row.get("docs"):
             raise GoldError(f"{path}:{n}: question {row['id']} has neither 'quotes' nor 'docs'")
+        if not all(isinstance(row.get(f, []), list) for f in ("quotes", "docs", "tags")):
+            raise GoldError(f"{path}:{n}: fields 'quotes', 'docs' and 'tags' must be lists")
         if row["id"] in seen:
             raise GoldError(f"{path}:{n}: duplicate id {row['id']}")
         seen.add(row["id"])
         out.append(GoldQuestion(str(row["id"]), row["question"], row.get("kind", "fact"),
-                                list(row.get("quotes", [])), list(row.get("docs", []))))
+                                list(row.get("quotes", [])), list(row.get("docs", [])),
+                                [str(t) for t in row.get("tags", [])]))
     return out
 
 

@@ -22,6 +22,7 @@ from docx.text.paragraph import Paragraph
 from ..clean import join_lines
 from ..document import SourceLine
 from ..errors import CorpusError
+from ..limits import check_docx
 from .docxnumbering import Numbering
 
 UNIT = "paragraph"
@@ -48,6 +49,8 @@ def _check_package(path: str, data: bytes) -> None:
         raise CorpusError(path, "not a DOCX: the ZIP archive holds no Word document")
     if unpacked > MAX_UNPACKED_MB * 2**20:
         raise CorpusError(path, f"DOCX unpacks to over {MAX_UNPACKED_MB} MB: refusing it")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        check_docx(path, zf)             # Word XML and its text within the per-document limits
 
 
 def heading_line(text: str) -> str:
