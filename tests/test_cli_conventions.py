@@ -39,7 +39,7 @@ def test_json_is_utf8_cyrillic_not_escapes(bundled):
 
 def test_docs_has_a_header_row(bundled):
     lines = run_cli("docs").stdout.splitlines()
-    assert lines[0].split("\t") == ["документ", "город", "годы", "тема", "название"]
+    assert lines[0].split("\t")[:5] == ["документ", "город", "годы", "тема", "название"]
     assert len(lines) == 1 + len(bundled.data.documents)
 
 
