@@ -69,7 +69,8 @@ def test_answer_panel_lists_partner_cities_verbatim_by_city():
         ("Томск", ["Минск", "Гомель"], [1]), ("Хабаровск", ["Могилев"], [2])]
     assert lines[1].other == [3]
     html = answer_html(BELARUS, [tomsk, khab, other])
-    assert "Минск, Гомель" in html and 'href="#card-2"' in html
+    assert ">Минск<" in html and ">Гомель<" in html and 'href="#card-2"' in html
+    assert "(соглашение)" in html and "(сотрудничество)" in html      # relation types from the extraction
     for name in ("Минск", "Гомель", "Могилев"):
         assert name in tomsk.text + khab.text           # nothing is generated
 

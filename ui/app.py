@@ -19,7 +19,10 @@ os.environ.setdefault("GRADIO_TEMP_DIR", str(data_dir() / "tmp"))   # uploads la
 import gradio as gr  # noqa: E402 - the environment above must be set first
 
 from .documents import MAX_UPLOAD_MB, pending_corrections, supported_suffixes  # noqa: E402
+from .compare_tab import COMPARE_CSS, compare_tab  # noqa: E402
 from .handlers import ANY, Handlers, exports_dir  # noqa: E402
+from .map_svg import MAP_CSS  # noqa: E402
+from .map_tab import map_tab  # noqa: E402
 from .jobs import Writer  # noqa: E402
 from .render import examples_html, reader_placeholder, results_html  # noqa: E402
 from .state import DEFAULT_K, MAX_K  # noqa: E402
@@ -88,6 +91,8 @@ def build_app(m, writer: Writer | None = None) -> gr.Blocks:
             with gr.Tab("Документ", id="reader"):
                 back = gr.Button("← К результатам", size="sm", scale=0)
                 reader = gr.HTML(reader_placeholder(), js_on_load=READER_JS, elem_id="mq-reader")
+            map_tab(m)                  # «Карта партнёрств» (ui/map_tab.py)
+            compare_tab(m)              # «Сравнение» (ui/compare_tab.py)
             with gr.Tab("Документы", id="docs"):
                 docs_table = gr.HTML("", js_on_load=DOCS_JS, elem_id="mq-docs")
                 with gr.Row():
@@ -169,7 +174,7 @@ def serve(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, prevent_th
     exports_dir().mkdir(parents=True, exist_ok=True)
     return demo.queue(default_concurrency_limit=4).launch(
         server_name=host, server_port=port, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
-        theme=theme(), css=CSS, head=upload_guard_js(MAX_UPLOAD_MB),
+        theme=theme(), css=CSS + MAP_CSS + COMPARE_CSS, head=upload_guard_js(MAX_UPLOAD_MB),
         allowed_paths=[str(exports_dir())],
         max_file_size=f"{MAX_UPLOAD_MB}mb", footer_links=[], show_error=True, inbrowser=False, share=False)
 
