@@ -72,12 +72,14 @@ def open_eval_index(corpus: list[str], embedder: str | None, chunker: ChunkerSet
         chunker = chunker or ChunkerSettings(400, 0)     # one passage per paragraph / sentence
     key = hashlib.sha256(repr((sorted(corpus), embedder, chunker)).encode()).hexdigest()[:16]
     m = Muniqa(data_dir() / "eval" / key, embedder=embedder, progress=progress, chunker=chunker)
+    from muniqa.index.store import FORMAT_VERSION, read_manifest
+    stale = (read_manifest(m.index_dir) or {}).get("format", FORMAT_VERSION) != FORMAT_VERSION
     if corpus and corpus[0].startswith("xquad:"):
         from muniqa.index.builder import IndexBuilder
         docs, _ = xquad_corpus(corpus[0].split(":", 1)[1])
-        IndexBuilder(m.index_dir, m.embedder, chunker, progress).update(docs)
+        IndexBuilder(m.index_dir, m.embedder, chunker, progress).update(docs, rebuild=stale)
     else:
-        m.index([Path(p) for p in corpus] if corpus else None)
+        m.index([Path(p) for p in corpus] if corpus else None, rebuild=stale)
     return m
 
 

@@ -15,26 +15,48 @@ from muniqa.index.builder import IndexBuilder, UpdateReport
 from muniqa.index.chunker import ChunkerSettings
 from muniqa.index.datadir import default_index_dir
 from muniqa.index.embedders import Embedder, make_embedder
-from muniqa.index.store import IndexData, check_compatible, live_version, load_index, read_manifest
+from muniqa.index.store import (IndexData, IndexOpenError, check_compatible, live_version, load_index,
+                                read_manifest)
+from muniqa.index.versions import recorded_sources
 
+from .confidence import answers
 from .corrections import load_overrides
 from .filters import Filters
 from .passages import Passage, group_by_city, make_passages
 from .retrieve import Retriever, query_lemmas
 
 
+class EmptyQuestionError(ValueError):
+    """A question without a single letter or digit: there is nothing to search for."""
+
+
+NO_ANSWER = "Уверенного ответа не найдено; ближайшие фрагменты:"
+
+
+def check_question(question: str | None) -> str:
+    """The question stripped; ``EmptyQuestionError`` (one Russian line) when it is blank."""
+    text = (question or "").strip()
+    if not any(ch.isalnum() for ch in text):
+        raise EmptyQuestionError("Пустой вопрос: напишите, что нужно найти (например, «Какие города "
+                                 "сотрудничают с белорусскими партнерами?»).")
+    return text
+
+
 @dataclass
 class Answer:
+    """Passages best first. ``answer_found`` is False when none of them scores like an
+    answer: they are then the nearest fragments, not answers (see ``qa.confidence``)."""
     question: str
     passages: list[Passage] = field(default_factory=list)
+    answer_found: bool = True
 
     @property
     def by_city(self) -> dict[str, list[int]]:
         return group_by_city(self.passages)
 
     def to_dict(self) -> dict:
-        return {"question": self.question, "passages": [p.to_dict() for p in self.passages],
-                "by_city": self.by_city}
+        return {"question": self.question, "answer_found": self.answer_found,
+                "passages": [p.to_dict() for p in self.passages], "by_city": self.by_city}
 
 
 class Muniqa:
@@ -62,32 +84,57 @@ class Muniqa:
         if self._embedder is None:
             name = self._embedder_arg
             if name is None:
-                manifest = read_manifest(self.index_dir)
-                name = manifest["embedder"]["backend"] if manifest else None
+                try:
+                    manifest = read_manifest(self.index_dir)
+                except IndexOpenError:
+                    manifest = None            # damaged: --rebuild builds it with the default
+                name = manifest["embedder"].get("backend") if manifest else None
             self._embedder = make_embedder(name)
         return self._embedder
 
     def exists(self) -> bool:
-        return live_version(self.index_dir) is not None
+        """A live version is named by CURRENT (a garbled CURRENT counts: it exists, damaged)."""
+        try:
+            return live_version(self.index_dir) is not None
+        except IndexOpenError:
+            return True
+
+    @property
+    def is_default(self) -> bool:
+        return self.index_dir.resolve() == default_index_dir().resolve()
+
+    def default_sources(self) -> list[Path]:
+        """What ``index()`` without paths reads: the files this index was built from (so
+        ``muniqa index --rebuild --index DIR`` rebuilds the user's documents, even from a
+        damaged index), else the bundled reports."""
+        recorded = list(dict.fromkeys(recorded_sources(self.index_dir)))
+        return [Path(s) for s in recorded] if recorded else [bundled_reports_dir()]
 
     def index(self, paths: list[str | Path] | None = None, rebuild: bool = False,
               remove: list[str] = (), on_message=None, overrides: dict[str, str] | None = None,
               max_mb: float | None = None) -> UpdateReport:
-        """Add new and changed files (default: the bundled reports); unchanged ones are skipped.
-        ``overrides`` (city, year, topic) apply to every file; ``max_mb`` caps file size."""
-        roots = [Path(p) for p in paths] if paths else [bundled_reports_dir()]
+        """Add new and changed files (default: see ``default_sources``); unchanged ones are
+        skipped. ``overrides`` (city, year, topic) apply to every file; ``max_mb`` caps file
+        size. Files named one by one come back even if removed earlier."""
+        roots = [Path(p) for p in paths] if paths else self.default_sources()
+        readd = [str(p) for p in roots if paths and p.is_file()]
         builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress, on_message)
         documents = iter_documents(roots, overrides, max_mb, self.progress, load_overrides())
-        return builder.update(documents, rebuild=rebuild, remove=remove)
+        return builder.update(documents, rebuild=rebuild, remove=remove, readd=readd)
 
     def remove(self, doc_ids: list[str]) -> UpdateReport:
         builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress)
         return builder.update(iter(()), remove=doc_ids)
 
     def ensure_index(self) -> None:
-        """Build the default index from the bundled reports if there is none yet."""
-        if not self.exists():
-            self.index()
+        """Build the default index from the bundled reports if there is none yet; any other
+        folder without an index is an error saying how to build one."""
+        if self.exists():
+            return
+        if not self.is_default:
+            raise IndexOpenError(f"в {self.index_dir} нет индекса; постройте его: "
+                                 f"muniqa index ПАПКА_С_ОТЧЁТАМИ --index {self.index_dir}")
+        self.index()
 
     def _current(self) -> tuple[IndexData, Retriever]:
         version = live_version(self.index_dir)
@@ -111,13 +158,17 @@ class Muniqa:
     def ask(self, question: str, k: int = 10, cities: list[str] | None = None,
             years: tuple[int | None, int | None] = (None, None), topic: str | None = None,
             system: str = "hybrid", filters: Filters | None = None) -> Answer:
-        """Cited passages answering ``question``, best first."""
+        """Cited passages answering ``question``, best first; ``EmptyQuestionError`` (a
+        ``ValueError``) when the question is blank."""
+        question = check_question(question)
         self.ensure_index()
         data, retriever = self._current()
         filters = filters or Filters(cities=list(cities or []), year_from=years[0], year_to=years[1],
                                      topic=topic)
-        hits = retriever.search(question, k=k, filters=filters, config=system)
-        return Answer(question, make_passages(data, hits, set(query_lemmas(question))))
+        vector = self.embedder.embed_query(question)
+        hits = retriever.search(question, k=k, filters=filters, config=system, query_vector=vector)
+        passages = make_passages(data, hits, set(query_lemmas(question)), vector)
+        return Answer(question, passages, answer_found=bool(passages) and passages[0].answers)
 
     def similar(self, chunk: int, k: int = 5, other_cities: bool = True) -> Answer:
         """Passages like passage number ``chunk``, from other cities' reports: precedents."""
@@ -128,4 +179,4 @@ class Muniqa:
         vector = data.vectors[chunk]
         hits = retriever.search(source.text, k=k, filters=filters, query_vector=vector)
         hits = [h for h in hits if h.chunk != chunk]
-        return Answer(source.text, make_passages(data, hits, set(query_lemmas(source.text, False))))
+        return Answer(source.text, make_passages(data, hits, set(query_lemmas(source.text, False)), vector))

@@ -1,6 +1,11 @@
-"""Metadata filters as data (city, years, topic, documents), turned into a passage mask."""
+"""Metadata filters as data (city, years, topic, documents), turned into a passage mask.
+
+A city given by its beginning ("Хабар", "Томск") matches, as users type it; a name that
+matches no city gets a suggestion (``unknown_cities``): "Томская" → «возможно: Томск».
+"""
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +31,7 @@ class Filters:
 
     def accepts(self, doc_id: str, meta: Metadata) -> bool:
         cities = {fold(c) for c in meta.cities}
-        if self.cities and not cities & {fold(c) for c in self.cities}:
+        if self.cities and not any(city_matches(c, have) for c in self.cities for have in cities):
             return False
         if self.exclude_cities and cities & {fold(c) for c in self.exclude_cities}:
             return False
@@ -52,6 +57,28 @@ class Filters:
         return ok[data.chunk_doc] if len(ok) else np.zeros(len(data.chunks), dtype=bool)
 
 
+def city_matches(given: str, city: str) -> bool:
+    """The same city, or a city that starts with what was given (at least 3 letters)."""
+    g, c = fold(given).strip(), fold(city)
+    return g == c or (len(g) >= 3 and c.startswith(g))
+
+
+def unknown_cities(data: IndexData, given: list[str]) -> list[str]:
+    """One line per given city that matches no city of the index, with the closest names."""
+    known = sorted({c for d in data.documents.values() for c in d.meta.cities})
+    lines = []
+    for name in given:
+        if any(city_matches(name, c) for c in known):
+            continue
+        folded = {fold(c): c for c in known}
+        close = difflib.get_close_matches(fold(name), list(folded), n=3, cutoff=0.6)
+        close += [c for f, c in folded.items() if len(f) >= 4 and fold(name).startswith(f) and c not in close]
+        hint = f"; возможно: {', '.join(dict.fromkeys(folded.get(c, c) for c in close))}" if close else \
+            f"; города в индексе: {', '.join(known[:12])}"
+        lines.append(f"города «{name}» нет в индексе{hint}")
+    return lines
+
+
 def parse_years(value: str | None) -> tuple[int | None, int | None]:
     """"2024" or "2020-2022" (also with – or —); raises ValueError naming the field."""
     if not value:
@@ -60,9 +87,9 @@ def parse_years(value: str | None) -> tuple[int | None, int | None]:
     try:
         years = [int(p) for p in parts if p.strip()]
     except ValueError:
-        raise ValueError(f"--year must be a year or a range like 2020-2022, got {value!r}") from None
+        raise ValueError(f"--year: ожидается год или период вида 2020-2022, получено «{value}»") from None
     if len(years) == 1:
         return years[0], years[0]
     if len(years) == 2 and years[0] <= years[1]:
         return years[0], years[1]
-    raise ValueError(f"--year must be a year or a range like 2020-2022, got {value!r}")
+    raise ValueError(f"--year: ожидается год или период вида 2020-2022, получено «{value}»")

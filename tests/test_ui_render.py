@@ -88,7 +88,8 @@ def test_csv_export_round_trips_with_citations_and_guards_formulas():
     q = passage("=HYPERLINK(\"http://evil\")", rank=2, city="Хабаровск")
     rows = list(csv.DictReader(io.StringIO(to_csv([p, q])), delimiter=";"))
     assert rows[0]["text"] == p.text
-    assert rows[0]["citation"] == p.citation and "строки 3–9" in rows[0]["citation"]
+    assert rows[0]["citation"] == p.citation.replace("/reports/", "") and "строки 3–9" in rows[0]["citation"]
+    assert rows[0]["source"] == "tomsk-2024.txt"          # no absolute server path leaves the server
     assert rows[1]["text"].startswith("'=")
 
 

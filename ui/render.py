@@ -12,13 +12,36 @@ from pathlib import PurePath
 
 from muniqa.corpus.document import Document
 from muniqa.index.lemmas import word_spans
+from muniqa.qa.citations import years_text
 from muniqa.qa.highlight import mark
+from muniqa.qa.citations import where_label as cite_where
 from muniqa.qa.passages import Passage
 
 from .answer import answer_html
 
 SNIPPET_CONTEXT = 260      # characters of context shown around the best sentence
 READER_WINDOW = 60_000     # characters of a document shown around a passage
+
+
+def public_source(source: str) -> str:
+    """A source as the page may show it: relative to the data folder (``uploads/x.txt``),
+    else the file name. Absolute server paths stay on the server (exports, tooltips)."""
+    if not source:
+        return ""
+    from muniqa.index.datadir import data_dir
+    try:
+        return PurePath(source).relative_to(data_dir().resolve()).as_posix()
+    except ValueError:
+        pass
+    try:
+        return PurePath(source).relative_to(data_dir()).as_posix()
+    except ValueError:
+        return PurePath(source).name
+
+
+def public_citation(p: Passage) -> str:
+    """``Passage.citation`` with the file named by ``public_source``."""
+    return p.citation.replace(f"файл {p.source}", f"файл {public_source(p.source)}") if p.source else p.citation
 
 
 def esc(value: object) -> str:
@@ -41,18 +64,18 @@ def docs_and_passages(documents: int, passages: int) -> str:
             f'{plural(passages, "фрагмент", "фрагмента", "фрагментов")}')
 
 
+def where_html(city: str, year: int | None, year_end: int | None) -> str:
+    """"<b>Томск</b> · 2024" with only the known parts (shared formatter ``qa.citations``)."""
+    city_html = f"<b>{esc(city)}</b>" if city else ""
+    return " · ".join(x for x in (city_html, esc(years_text(year, year_end))) if x)
+
+
 def years_label(year: int | None, year_end: int | None) -> str:
-    if year and year_end and year_end != year:
-        return f"{year}–{year_end}"
-    return str(year) if year else "год не указан"
+    return years_text(year, year_end) or "год не указан"
 
 
 def where_label(p: Passage) -> str:
-    if p.page:
-        return f"с. {p.page}"
-    if p.line_start == p.line_end:
-        return f"строка {p.line_start}"
-    return f"строки {p.line_start}–{p.line_end}"
+    return p.where
 
 
 def marked(text: str, best: tuple[int, int] | None, terms: list[tuple[int, int]]) -> str:
@@ -90,7 +113,14 @@ def citation_line(p: Passage) -> str:
     name = PurePath(p.source).name if p.source else p.doc
     return (f'<div class="mq-cite">{section.removeprefix(" · ")}'
             f'{" · " if section else ""}{esc(where_label(p))} · '
-            f'<span class="mq-file" title="{esc(p.source)}">{esc(name)}</span></div>')
+            f'<span class="mq-file" title="{esc(public_source(p.source))}">{esc(name)}</span></div>')
+
+
+def table_header_html(p: Passage) -> str:
+    """The header row of the table a passage continues: the names of its columns."""
+    if not p.table_header:
+        return ""
+    return f'<div class="mq-cite mq-table-head">шапка таблицы: {esc(p.table_header)}</div>'
 
 
 def card_html(p: Passage, label: str, key: str, anchor: str, similar: str = "",
@@ -104,8 +134,8 @@ def card_html(p: Passage, label: str, key: str, anchor: str, similar: str = "",
         snippet = ("… " if a else "") + snippet + (" …" if b < len(p.text) else "")
         more = (f'<details class="mq-full"><summary>Весь фрагмент</summary>'
                 f'<div class="mq-text">{marked(p.text, (hs, he), p.terms)}</div></details>')
-    topic = f' · <span class="mq-topic">{esc(p.topic)}</span>' if p.topic else ""
-    cite_text = f"{p.highlight}\n— {p.citation}"
+    topic = (" · " if p.city or p.year else "") + f'<span class="mq-topic">{esc(p.topic)}</span>' if p.topic else ""
+    cite_text = f"{p.highlight}\n— {public_citation(p)}"
     buttons = ""
     if actions:
         buttons = (
@@ -117,10 +147,9 @@ def card_html(p: Passage, label: str, key: str, anchor: str, similar: str = "",
             f'Копировать цитату</button></div>')
     return (f'<article class="mq-card" id="{esc(anchor)}" data-doc="{esc(p.doc)}">'
             f'<header><span class="mq-n">{esc(label)}</span>'
-            f'<span class="mq-where"><b>{esc(p.city or "город не указан")}</b> · '
-            f'{esc(years_label(p.year, p.year_end))}{topic}</span>'
+            f'<span class="mq-where">{where_html(p.city, p.year, p.year_end)}{topic}</span>'
             f'<span class="mq-score" title="оценка релевантности">{p.score:.2f}</span></header>'
-            f'<div class="mq-title">{esc(p.title)}</div>{citation_line(p)}'
+            f'<div class="mq-title">{esc(p.title)}</div>{citation_line(p)}{table_header_html(p)}'
             f'<div class="mq-text">{snippet}</div>{more}{buttons}{similar}</article>')
 
 
@@ -197,14 +226,19 @@ def reader_html(doc: Document, start: int, end: int, question_lemmas: set[str] |
     if b < len(text):
         body += '<p class="mq-muted">… окончание документа пропущено …</p>'
     m = doc.meta
-    lines = f"строки {doc.line_at(start)}–{doc.line_at(max(start, end - 1))}"
-    page = doc.page_at(start)
-    where = f"с. {page}, {lines}" if page else lines
+    first, last = doc.line_at(start), doc.line_at(max(start, end - 1))
+    page, page_end = doc.page_at(start), doc.page_at(max(start, end - 1))
+    if doc.unit == "paragraph":
+        where = cite_where(None, None, first, last, first, last)
+    else:
+        lines = cite_where(None, None, first, last)
+        where = f"{cite_where(page, page_end, first, last, ocr=doc.is_ocr(page, page_end))}, {lines}" \
+            if page else lines
     note_html = f'<div class="mq-warn">{esc(note)}</div>' if note else ""
     return (f'<div class="mq-reader"><div class="mq-reader-head"><div class="mq-title">{esc(m.title)}</div>'
-            f'<div class="mq-cite"><b>{esc(m.city or "город не указан")}</b> · '
-            f'{esc(years_label(m.year, m.year_end))}{" · " + esc(m.topic) if m.topic else ""} · '
-            f'фрагмент: {esc(where)} · <span class="mq-file" title="{esc(doc.source)}">'
+            f'<div class="mq-cite">{" · ".join(x for x in (where_html(m.city, m.year, m.year_end), esc(m.topic)) if x)}'
+            f'{" · " if m.city or m.year or m.topic else ""}'
+            f'фрагмент: {esc(where)} · <span class="mq-file" title="{esc(public_source(doc.source))}">'
             f'{esc(PurePath(doc.source).name)}</span></div>{note_html}</div>'
             f'<div class="mq-doc">{body}</div></div>')
 
