@@ -121,7 +121,10 @@ def answer_html(question: str, passages: list[Passage]) -> str:
     Only passages that score like an answer are quoted; when none does, the panel says so."""
     if not passages:
         return ""
-    answering = [p for p in passages if p.answers]
+    places = place_lemmas(question)
+    # a passage naming a partner in the place asked about answers a "who works with" question,
+    # whatever the confidence model says of its wording
+    answering = [p for p in passages if p.answers or (places and partners_in(p, places))]
     if not answering:
         from muniqa.qa.api import NO_ANSWER
         return (f'<section class="mq-answer mq-no-answer"><h3>{html.escape(NO_ANSWER)}</h3>'
