@@ -75,7 +75,7 @@ def fix_hyphens(text: str) -> str:
     return text
 
 
-_BROKEN_HYPHEN = re.compile(r"(?<![\w-])([А-Яа-яЁё]{2,})- ([А-Яа-яЁё]{3,})")
+_BROKEN_HYPHEN = re.compile(r"(?<!\w)([А-Яа-яЁё]{2,})- ([А-Яа-яЁё]{3,})")
 _SUSPENDED = {"или", "либо", "и", "а", "ни"}
 
 

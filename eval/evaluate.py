@@ -7,6 +7,7 @@ index, so their differences come from retrieval alone.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import warnings
@@ -19,6 +20,7 @@ from muniqa.corpus.document import Document, Metadata
 from muniqa.index.chunker import ChunkerSettings
 from muniqa.index.datadir import data_dir
 from muniqa.qa.api import Muniqa
+from muniqa.qa.confidence import answers
 
 from .gold import GoldQuestion, gold_corpus, load_gold, normalize, relevant_passages
 from .systems import SystemSpec, parse_spec
@@ -72,12 +74,14 @@ def open_eval_index(corpus: list[str], embedder: str | None, chunker: ChunkerSet
         chunker = chunker or ChunkerSettings(400, 0)     # one passage per paragraph / sentence
     key = hashlib.sha256(repr((sorted(corpus), embedder, chunker)).encode()).hexdigest()[:16]
     m = Muniqa(data_dir() / "eval" / key, embedder=embedder, progress=progress, chunker=chunker)
+    from muniqa.index.store import FORMAT_VERSION, read_manifest
+    stale = (read_manifest(m.index_dir) or {}).get("format", FORMAT_VERSION) != FORMAT_VERSION
     if corpus and corpus[0].startswith("xquad:"):
         from muniqa.index.builder import IndexBuilder
         docs, _ = xquad_corpus(corpus[0].split(":", 1)[1])
-        IndexBuilder(m.index_dir, m.embedder, chunker, progress).update(docs)
+        IndexBuilder(m.index_dir, m.embedder, chunker, progress).update(docs, rebuild=stale)
     else:
-        m.index([Path(p) for p in corpus] if corpus else None)
+        m.index([Path(p) for p in corpus] if corpus else None, rebuild=stale)
     return m
 
 
@@ -102,11 +106,17 @@ def _score_system(result: EvalResult, spec: SystemSpec, questions: list[GoldQues
     data = m.data
     passages = [(c.doc_id, normalize(c.text)) for c in data.chunks]
     qrels, runs, rows = {}, {}, []
+    cfg = spec.retrieval
+    if cfg.fusion == "learned" and not cfg.held_out:
+        cfg = dataclasses.replace(cfg, held_out=True)
+    judged = cfg.fusion == "learned" and cfg.dense and cfg.lexical == "lemma"
+    hidden = 0
     for q in questions:
         rel = relevant_passages(q, passages)
         if not rel and warn:
             result.warnings.append(f"{result.gold}: {q.id}: no single passage holds a quote; scored as a miss")
-        hits = m.retriever().search(q.question, k=k, config=spec.retrieval, query_vector=vectors.get(q.id))
+        hits = m.retriever().search(q.question, k=k, config=cfg, query_vector=vectors.get(q.id))
+        hidden += bool(judged and hits and not answers(hits[0].logit))
         qrels[q.id] = {str(i): 1 for i in rel} or {"none": 1}
         runs[q.id] = {str(h.chunk): float(k - r) for r, h in enumerate(hits)} or {"-1": 0.0}
         first = next((r + 1 for r, h in enumerate(hits) if h.chunk in rel), None)
@@ -123,6 +133,12 @@ def _score_system(result: EvalResult, spec: SystemSpec, questions: list[GoldQues
     if lists:
         cov = np.array([len(r.quotes_found) / len(q.quotes) for q, r in lists])
         means["coverage@10"] = round(float(cov.mean()), 4)
+    if judged:
+        false = sum(bool(h) and answers(h[0].logit) for h in
+                    (m.retriever().search(q.question, k=1, config=cfg) for q in result.unanswerable))
+        means["hidden_answer"] = round(hidden / len(questions), 4)
+        if result.unanswerable:
+            means["false_answer"] = round(false / len(result.unanswerable), 4)
     means["n"] = len(questions)
     result.systems[spec.label] = means
     result.per_query[spec.label] = per_query
@@ -155,6 +171,9 @@ def evaluate(gold_questions: list[GoldQuestion], indexes: dict[tuple, Muniqa], s
 def evaluate_gold_file(gold: str, corpus: list[str], systems: list[str | SystemSpec],
                        embedder: str | None = None, progress: bool = True) -> EvalResult:
     """``gold`` is a JSON Lines path, or ``xquad:sentence`` / ``xquad:passage``."""
+    from .partners_eval import evaluate_partners_file, is_partners_gold
+    if is_partners_gold(gold):          # partnerships, not questions: precision/recall of pairs
+        return evaluate_partners_file(gold, corpus, embedder, progress)
     specs = [s if isinstance(s, SystemSpec) else parse_spec(s) for s in systems]
     if gold.startswith("xquad:"):
         _, questions = xquad_corpus(gold.split(":", 1)[1])

@@ -25,11 +25,13 @@ from muniqa.corpus.document import Document
 from muniqa.corpus.errors import CorpusError
 from muniqa.corpus.limits import max_passages
 
+from . import partners_store
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
 from .errors import Cancelled, IndexOpenError
 from .lemmas import lemmas
 from .lock import writer_lock
+from .sentvec import SentenceVectors, sentence_texts
 from .store import IndexData, check_compatible, load_index, read_manifest, write_index
 from .versions import clean_leftovers
 
@@ -66,10 +68,14 @@ class UpdateReport:
                 f"фрагментов: {self.chunks} ({self.seconds:.1f} с){state}")
 
 
+def passage_head(chunk: Chunk, doc: Document) -> str:
+    return ". ".join(x for x in (doc.meta.city, chunk.section) if x)
+
+
 def passage_text(chunk: Chunk, doc: Document) -> str:
     """What is embedded and BM25-indexed: the passage with its city and section heading,
     so a passage about Mogilev in Khabarovsk's report still says it is Khabarovsk's."""
-    head = ". ".join(x for x in (doc.meta.city, chunk.section) if x)
+    head = passage_head(chunk, doc)
     return f"{head}.\n{chunk.text}" if head else chunk.text
 
 
@@ -207,6 +213,7 @@ class IndexBuilder:
         chunks: list[Chunk] = []
         tokens: list[list[str]] = []
         vectors: list[np.ndarray] = []
+        sentence_groups: list[np.ndarray] = []
         if old is not None:
             reuse = {d for d in kept if d not in fresh}
             rows = [i for i, c in enumerate(old.chunks) if c.doc_id in reuse]
@@ -215,14 +222,17 @@ class IndexBuilder:
             tokens += [old.tokens[i] for i in rows]
             if rows:
                 vectors.append(old.vectors[rows])
+            sentence_groups += old.sentences.take(rows)
         new_chunks: list[Chunk] = []
         new_texts: list[str] = []
+        new_sentences: list[list[str]] = []
         started = time.perf_counter()
         for doc in fresh.values():
             documents.append(doc)
             for chunk in self._chunked.get(doc.doc_id) or self.chunker.chunk(doc):
                 new_chunks.append(chunk)
                 new_texts.append(passage_text(chunk, doc))
+                new_sentences.append(sentence_texts(chunk.text, passage_head(chunk, doc)))
         self.timings["chunk"] = self._chunk_seconds + time.perf_counter() - started
         started = time.perf_counter()
         tokens += [lemmas(t) for t in new_texts]
@@ -232,6 +242,7 @@ class IndexBuilder:
         self.embedded_tokens = 0
         if new_texts:
             vectors.append(self._embed(new_texts))
+            sentence_groups += self._embed_sentences(new_sentences)
         self.timings["embed"] = time.perf_counter() - started
         self.embedded_tokens = sum(self.embedder.count_tokens(t) for t in new_texts)
         matrix = np.vstack(vectors) if vectors else np.zeros((0, self.embedder.dim), np.float32)
@@ -245,14 +256,28 @@ class IndexBuilder:
         }
         self._check_stop()
         started = time.perf_counter()
-        write_index(self.index_dir, manifest, documents, chunks, tokens, matrix)
+        carried = partners_store.read_rows(old.path if old is not None else None)
+        version = write_index(self.index_dir, manifest, documents, chunks, tokens, matrix,
+                              sentences=SentenceVectors.from_groups(sentence_groups, self.embedder.dim))
         self.timings["write"] = time.perf_counter() - started
+        started = time.perf_counter()
+        partners_store.write_rows(version, documents, carried)   # partnerships of new/changed docs
+        self.timings["partners"] = time.perf_counter() - started
         return len(documents), len(chunks)
 
-    def _embed(self, texts: list[str], batch: int = 16) -> np.ndarray:
+    def _embed_sentences(self, groups: list[list[str]]) -> list[np.ndarray]:
+        """Every passage's sentences embedded (sorted by length, so batches pad little)."""
+        flat = [t for g in groups for t in g]
+        order = sorted(range(len(flat)), key=lambda i: len(flat[i]))
+        out = np.empty((len(flat), self.embedder.dim), dtype=np.float32)
+        out[order] = self._embed([flat[i] for i in order], batch=32, desc="векторизация предложений")
+        bounds = np.cumsum([0] + [len(g) for g in groups])
+        return [out[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
+    def _embed(self, texts: list[str], batch: int = 16, desc: str = "векторизация фрагментов") -> np.ndarray:
         out = np.empty((len(texts), self.embedder.dim), dtype=np.float32)
         self.on_progress(0, len(texts))
-        with tqdm(total=len(texts), desc="векторизация фрагментов", unit="фрагм.",
+        with tqdm(total=len(texts), desc=desc, unit="фрагм.",
                   disable=not self.progress, leave=False) as bar:
             for i in range(0, len(texts), batch):
                 self._check_stop()

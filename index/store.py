@@ -4,7 +4,8 @@ Layout::
 
     <index dir>/CURRENT          name of the live version folder (replaced atomically)
     <index dir>/v-<stamp>/       manifest.json, documents.jsonl, chunks.jsonl,
-                                 vectors.npy, dense.faiss, bm25/
+                                 vectors.npy, dense.faiss, bm25/,
+                                 sentences.npy, sentence_offsets.npy (see sentvec)
 
 A writer builds a complete version folder, fsyncs it, then replaces CURRENT with
 ``os.replace``: a reader (or a crash) sees the old version or the new one, never half.
@@ -30,12 +31,13 @@ from .bm25 import LexicalIndex
 from .chunker import Chunk
 from .dense import DenseIndex
 from .errors import IndexOpenError, IndexWriteError, describe_os_error, repair_hint
+from .sentvec import SentenceVectors
 from .versions import fsync_path, parse_manifest, read_current, remove_old_versions
 
 __all__ = ["IndexData", "IndexOpenError", "IndexWriteError", "live_version", "load_index",
            "read_manifest", "write_index", "check_format", "check_compatible"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: sentence vectors beside passage vectors
 
 
 @dataclass
@@ -49,6 +51,7 @@ class IndexData:
     vectors: np.ndarray
     dense: DenseIndex
     lexical: LexicalIndex
+    sentences: SentenceVectors | None = None
     chunk_doc: np.ndarray = field(init=False)   # document number of each chunk
 
     def __post_init__(self):
@@ -82,7 +85,8 @@ def live_version(index_dir: Path) -> Path | None:
 
 
 def write_index(index_dir: Path, manifest: dict, documents: list[Document], chunks: list[Chunk],
-                tokens: list[list[str]], vectors: np.ndarray, dense_kind: str | None = None) -> Path:
+                tokens: list[list[str]], vectors: np.ndarray, dense_kind: str | None = None,
+                sentences: SentenceVectors | None = None) -> Path:
     """Write a complete new version and make it live; returns its folder. On any failure
     nothing of it stays behind and ``IndexWriteError`` says which file and why."""
     try:
@@ -104,6 +108,7 @@ def write_index(index_dir: Path, manifest: dict, documents: list[Document], chun
         dense = DenseIndex.build(vectors, manifest["embedder"]["dim"], dense_kind)
         dense.save(tmp / "dense.faiss")
         LexicalIndex.build(tokens).save(tmp / "bm25")
+        (sentences or SentenceVectors.empty(vectors.shape[1])).save(tmp)
         manifest = {**manifest, "format": FORMAT_VERSION, "dense_kind": dense.kind,
                     "chunks": len(chunks), "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
@@ -193,11 +198,12 @@ def load_index(index_dir: Path) -> IndexData:
         vectors = np.load(version / "vectors.npy")
         dense = DenseIndex.load(version / "dense.faiss", manifest.get("dense_kind", "flat"))
         lexical = LexicalIndex.load(version / "bm25", len(chunks))
+        sentences = SentenceVectors.load(version)
     except Exception as exc:  # noqa: BLE001 - any failure here means damaged files
         where = getattr(exc, "filename", None) or version
         raise IndexOpenError(f"индекс в {index_dir} повреждён ({where}: {type(exc).__name__}: "
                              f"{str(exc).splitlines()[0] if str(exc) else ''}); {repair_hint(index_dir)}") from None
-    if not (len(chunks) == len(vectors) == len(dense) == manifest.get("chunks")):
+    if not (len(chunks) == len(vectors) == len(dense) == len(sentences) == manifest.get("chunks")):
         raise IndexOpenError(f"индекс в {index_dir} повреждён (в {version} файлы расходятся в числе "
                              f"фрагментов); {repair_hint(index_dir)}")
-    return IndexData(version, manifest, documents, chunks, tokens, vectors, dense, lexical)
+    return IndexData(version, manifest, documents, chunks, tokens, vectors, dense, lexical, sentences)

@@ -19,7 +19,7 @@ from muniqa.index.errors import Cancelled, IndexWriteError
 from muniqa.index.store import IndexOpenError
 from muniqa.messages import error_line
 
-from muniqa.qa.api import Answer, Muniqa
+from muniqa.qa.api import NO_ANSWER, Answer, EmptyQuestionError, Muniqa, check_question
 from muniqa.qa.citations import years_text
 from muniqa.qa.corrections import provenance_of, provenance_text
 from muniqa.qa.filters import parse_years
@@ -136,7 +136,8 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | N
 @click.option("--year", default=None, help="Год (2024) или период (2020-2022).")
 @click.option("--topic", default=None, help="Только документы, в теме которых есть это.")
 @click.option("--system", default="hybrid", show_default=True, help="Способ поиска.",
-              type=click.Choice(["hybrid", "hybrid-rrf", "dense", "bm25-lemma", "bm25-lemma-gaz", "bm25-raw"]))
+              type=click.Choice(["hybrid", "hybrid-convex", "hybrid-rrf", "dense", "dense-sentence", "bm25-lemma",
+                                 "bm25-lemma-gaz", "bm25-raw"]))
 @click.option("--json", "as_json", is_flag=True, help="Вывести ответ в JSON.")
 @index_option
 @embedder_option
@@ -148,6 +149,11 @@ def ask(question: str, k: int, cities: tuple[str, ...], year: str | None, topic:
     Без --index спрашивается индекс по умолчанию; при первом запуске он строится
     из встроенных отчётов. Другая папка без индекса — ошибка с подсказкой, как его построить.
     """
+    try:
+        question = check_question(question)
+    except EmptyQuestionError as exc:          # a usage error: exit status 2, one line
+        click.echo(f"ошибка: {exc}", err=True)
+        sys.exit(2)
     years = parse_years(year)
     m = _open(index_dir, embedder)
     if not m.exists():
@@ -170,7 +176,7 @@ def format_answer(answer: Answer) -> str:
     if not answer.passages:
         return "Ничего не найдено (проверьте фильтры)."
     by_rank = {p.rank: p for p in answer.passages}
-    lines = []
+    lines = [] if answer.answer_found else [click.style(NO_ANSWER, bold=True), ""]
     for city, ranks in answer.by_city.items():
         lines.append(click.style(city, bold=True))
         for r in ranks:
@@ -305,6 +311,9 @@ def serve(host: str, port: int, index_dir: Path | None, embedder: str | None) ->
     from muniqa.ui.app import launch
     launch(_open(index_dir, embedder), host=host, port=port)
 
+
+from muniqa.cli_partners import register as _register_partners  # noqa: E402 - partners, compare
+_register_partners(main)
 
 if __name__ == "__main__":
     main()

@@ -19,24 +19,44 @@ from muniqa.index.store import (IndexData, IndexOpenError, check_compatible, liv
                                 read_manifest)
 from muniqa.index.versions import recorded_sources
 
+from .confidence import answers
 from .corrections import load_overrides
 from .filters import Filters
 from .passages import Passage, group_by_city, make_passages
 from .retrieve import Retriever, query_lemmas
 
 
+class EmptyQuestionError(ValueError):
+    """A question without a single letter or digit: there is nothing to search for."""
+
+
+NO_ANSWER = "Уверенного ответа не найдено; ближайшие фрагменты:"
+
+
+def check_question(question: str | None) -> str:
+    """The question stripped; ``EmptyQuestionError`` (one Russian line) when it is blank."""
+    text = (question or "").strip()
+    if not any(ch.isalnum() for ch in text):
+        raise EmptyQuestionError("Пустой вопрос: напишите, что нужно найти (например, «Какие города "
+                                 "сотрудничают с белорусскими партнерами?»).")
+    return text
+
+
 @dataclass
 class Answer:
+    """Passages best first. ``answer_found`` is False when none of them scores like an
+    answer: they are then the nearest fragments, not answers (see ``qa.confidence``)."""
     question: str
     passages: list[Passage] = field(default_factory=list)
+    answer_found: bool = True
 
     @property
     def by_city(self) -> dict[str, list[int]]:
         return group_by_city(self.passages)
 
     def to_dict(self) -> dict:
-        return {"question": self.question, "passages": [p.to_dict() for p in self.passages],
-                "by_city": self.by_city}
+        return {"question": self.question, "answer_found": self.answer_found,
+                "passages": [p.to_dict() for p in self.passages], "by_city": self.by_city}
 
 
 class Muniqa:
@@ -138,13 +158,17 @@ class Muniqa:
     def ask(self, question: str, k: int = 10, cities: list[str] | None = None,
             years: tuple[int | None, int | None] = (None, None), topic: str | None = None,
             system: str = "hybrid", filters: Filters | None = None) -> Answer:
-        """Cited passages answering ``question``, best first."""
+        """Cited passages answering ``question``, best first; ``EmptyQuestionError`` (a
+        ``ValueError``) when the question is blank."""
+        question = check_question(question)
         self.ensure_index()
         data, retriever = self._current()
         filters = filters or Filters(cities=list(cities or []), year_from=years[0], year_to=years[1],
                                      topic=topic)
-        hits = retriever.search(question, k=k, filters=filters, config=system)
-        return Answer(question, make_passages(data, hits, set(query_lemmas(question))))
+        vector = self.embedder.embed_query(question)
+        hits = retriever.search(question, k=k, filters=filters, config=system, query_vector=vector)
+        passages = make_passages(data, hits, set(query_lemmas(question)), vector)
+        return Answer(question, passages, answer_found=bool(passages) and passages[0].answers)
 
     def similar(self, chunk: int, k: int = 5, other_cities: bool = True) -> Answer:
         """Passages like passage number ``chunk``, from other cities' reports: precedents."""
@@ -155,4 +179,4 @@ class Muniqa:
         vector = data.vectors[chunk]
         hits = retriever.search(source.text, k=k, filters=filters, query_vector=vector)
         hits = [h for h in hits if h.chunk != chunk]
-        return Answer(source.text, make_passages(data, hits, set(query_lemmas(source.text, False))))
+        return Answer(source.text, make_passages(data, hits, set(query_lemmas(source.text, False)), vector))

@@ -5,7 +5,10 @@ from dataclasses import asdict, dataclass, field
 
 from muniqa.index.store import IndexData
 
+import numpy as np
+
 from .citations import citation, paragraphs, where_label
+from .confidence import answers
 from .highlight import best_sentence, term_spans
 from .retrieve import Hit
 
@@ -38,6 +41,7 @@ class Passage:
     paragraph_end: int | None = None
     ocr: bool = False                    # read by OCR from a scan: may hold recognition errors
     table_header: str = ""               # header row of the table this passage continues
+    answers: bool = True                 # scores like an answer (qa.confidence), not just nearby
 
     @property
     def where(self) -> str:
@@ -58,19 +62,23 @@ class Passage:
         return d
 
 
-def make_passages(data: IndexData, hits: list[Hit], query_lemmas: set[str]) -> list[Passage]:
+def make_passages(data: IndexData, hits: list[Hit], query_lemmas: set[str],
+                  query_vector: np.ndarray | None = None) -> list[Passage]:
     out = []
     for rank, hit in enumerate(hits, start=1):
         c = data.chunks[hit.chunk]
         doc = data.documents[c.doc_id]
-        hs, he = best_sentence(c.text, query_lemmas, data.lexical.idf)
+        sims = None
+        if query_vector is not None and data.sentences is not None and len(data.sentences):
+            sims = data.sentences.group(hit.chunk).astype(np.float32) @ query_vector.astype(np.float32)
+        hs, he = best_sentence(c.text, query_lemmas, data.lexical.idf, sims)
         out.append(Passage(
             rank=rank, score=round(hit.score, 4), text=c.text, doc=c.doc_id, title=doc.meta.title,
             city=doc.meta.city, year=doc.meta.year, section=c.section, source=doc.source, page=c.page,
             line_start=c.line_start, line_end=c.line_end, start=c.start, end=c.end,
             highlight=c.text[hs:he], year_end=doc.meta.year_end, topic=doc.meta.topic,
             chunk=hit.chunk, highlight_span=(hs, he), terms=term_spans(c.text, query_lemmas),
-            page_end=c.page_end, ocr=c.ocr, table_header=c.table_header,
+            page_end=c.page_end, ocr=c.ocr, table_header=c.table_header, answers=answers(hit.logit),
             **paragraphs(doc.unit, c.line_start, c.line_end)))
     return out
 

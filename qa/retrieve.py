@@ -5,6 +5,9 @@ side by side on the same chunks. Fusion methods:
 - ``rrf``: reciprocal rank fusion, sum of 1/(k + rank); needs no score calibration.
 - ``convex``: alpha * dense + (1 - alpha) * bm25 after scaling each list to [0, 1]
   (min-max over its own candidates); keeps how much better the first hit is than the rest.
+- ``learned`` (the default): a logistic model over both retrievers' scores, the best
+  sentence's cosine and the share of the question's rare words a passage holds
+  (``qa.ranker``); its score is the probability that the passage answers.
 """
 from __future__ import annotations
 
@@ -16,7 +19,9 @@ from muniqa.index.lemmas import lemmas, raw_words
 from muniqa.index.store import IndexData
 
 from .filters import Filters
-from .gazetteer import expand
+from . import ranker
+from .diversity import asks_for_cities, spread_cities
+from .gazetteer import expand, related
 
 
 @dataclass(frozen=True)
@@ -24,17 +29,22 @@ class RetrievalConfig:
     name: str = "hybrid"
     dense: bool = True
     lexical: str | None = "lemma"      # "lemma", "raw" or None
-    fusion: str = "convex"             # "rrf" or "convex"
+    fusion: str = "learned"            # "learned", "convex" or "rrf"
+    sentences: bool = False            # dense alone: score a passage by its best sentence
     alpha: float = 0.6                 # weight of dense in convex fusion
     rrf_k: int = 60
     gazetteer: bool = True
     candidates: int = 100              # per retriever, before fusion
+    held_out: bool = False             # learned: score with the CV model that never saw the question
+    diversity: bool = True             # learned: "which cities" questions show every city first
 
 
 SYSTEMS: dict[str, RetrievalConfig] = {
     "hybrid": RetrievalConfig(),
+    "hybrid-convex": RetrievalConfig("hybrid-convex", fusion="convex"),
     "hybrid-rrf": RetrievalConfig("hybrid-rrf", fusion="rrf"),
     "dense": RetrievalConfig("dense", lexical=None),
+    "dense-sentence": RetrievalConfig("dense-sentence", lexical=None, sentences=True),
     "bm25-lemma": RetrievalConfig("bm25-lemma", dense=False, gazetteer=False),
     "bm25-lemma-gaz": RetrievalConfig("bm25-lemma-gaz", dense=False),
     "bm25-raw": RetrievalConfig("bm25-raw", dense=False, lexical="raw", gazetteer=False),
@@ -78,6 +88,12 @@ class Hit:
     score: float          # fused score (what the ranking is by)
     dense: float | None   # cosine similarity, if the dense retriever saw it
     lexical: float | None # BM25 score, if the lexical retriever saw it
+    logit: float | None = None  # learned: log-odds that it answers (qa.ranker.confidence)
+
+
+def query_groups(question: str, gazetteer: bool = True) -> list[set[str]]:
+    """Each content lemma of the question with the other names of the place it names."""
+    return [{t, *(related(t) if gazetteer else ())} for t in dict.fromkeys(lemmas(question))]
 
 
 def query_lemmas(question: str, gazetteer: bool = True) -> list[str]:
@@ -137,6 +153,20 @@ class Retriever:
                config: RetrievalConfig | str = "hybrid", query_vector: np.ndarray | None = None) -> list[Hit]:
         cfg = parse_system(config) if isinstance(config, str) else config
         mask = filters.mask(self.data) if filters else None
+        if cfg.fusion == "learned" and cfg.dense and cfg.lexical == "lemma":
+            vec = query_vector if query_vector is not None else self.embedder.embed_query(question)
+            cand, x, dense, lexical, absolute = self.candidates(question, vec, mask, cfg)
+            held = question if cfg.held_out else None
+            logit = ranker.score(x, held)
+            sure = ranker.confidence(logit, absolute, held)      # does it answer at all?
+            order = np.lexsort((cand, -logit))
+            if cfg.diversity and asks_for_cities(question):
+                cities = [self.data.documents[self.data.chunks[int(i)].doc_id].meta.city for i in cand]
+                order = spread_cities(order, cities, sure >= ranker.no_answer_logit())
+            order = order[:k]
+            prob = 1 / (1 + np.exp(-logit[order]))
+            return [Hit(int(cand[j]), float(p), float(dense[j]), float(lexical[j]) or None, float(sure[j]))
+                    for j, p in zip(order, prob)]
         n = max(cfg.candidates, k)
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}
@@ -144,6 +174,8 @@ class Retriever:
             vec = query_vector if query_vector is not None else self.embedder.embed_query(question)
             allowed = None if mask is None else np.flatnonzero(mask)
             ids, sims = self.data.dense.search(vec, n, allowed)
+            if cfg.sentences:     # rescore the passage candidates by their best sentence
+                sims = self.data.sentences.best(vec, ids)
             dense = {int(i): float(s) for i, s in zip(ids, sims)}
         if cfg.lexical:
             if cfg.lexical == "raw":
@@ -152,6 +184,29 @@ class Retriever:
                 index, toks = self.data.lexical, query_lemmas(question, cfg.gazetteer)
             scores = index.scores(toks, mask)
             lexical = {int(i): float(scores[i]) for i in _top(scores, n, mask)}
+        if cfg.sentences and not lexical:
+            dense = dict(sorted(dense.items(), key=lambda kv: -kv[1]))
         fused = fuse(dense, lexical, cfg)
         ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         return [Hit(i, s, dense.get(i), lexical.get(i)) for i, s in ranked]
+
+    def candidates(self, question: str, vec: np.ndarray, mask: np.ndarray | None, cfg: RetrievalConfig
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Both retrievers' top lists merged: (passage ids, ranker features, cosine, BM25,
+        absolute evidence for ``ranker.confidence``)."""
+        data, n = self.data, cfg.candidates
+        allowed = None if mask is None else np.flatnonzero(mask)
+        ids, sims = data.dense.search(vec, n, allowed)
+        toks = query_lemmas(question, cfg.gazetteer)
+        bm = data.lexical.scores(toks, mask)
+        top_b = _top(bm, n, mask)
+        cand = np.union1d(ids.astype(np.int64), top_b.astype(np.int64))
+        if len(cand) == 0:
+            empty = np.zeros(0)
+            return cand, np.zeros((0, len(ranker.FEATURES)), np.float32), empty, empty, np.zeros((0, 3))
+        dense = data.vectors[cand] @ vec.astype(np.float32)
+        best = data.sentences.best(vec, cand)
+        held = [set(data.tokens[i]) for i in cand]
+        cover = ranker.coverage(query_groups(question, cfg.gazetteer), data.lexical.idf, len(data.chunks), held)
+        x = ranker.features(dense, sims, best, bm[cand], bm[top_b], cover)
+        return cand, x, dense, bm[cand], ranker.absolute(dense, best, cover)

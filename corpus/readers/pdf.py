@@ -44,6 +44,7 @@ class Page:
     tables: list[pdftables.PageTable] = field(default_factory=list)
     ocr: bool = False
     height: float = 0.0
+    paths: int = 0                   # line and rectangle objects: a ruled table has many
 
 
 def _has_images(page: pdfium.PdfPage) -> bool:
@@ -57,19 +58,20 @@ def _ocr_page(page: pdfium.PdfPage) -> list[StyledLine]:
 
 def _read_page(page: pdfium.PdfPage, missing_ocr: list[int], number: int) -> Page:
     height = page.get_height()
+    paths = _path_count(page)
     textpage = page.get_textpage()
     try:
         lines = styled_lines(textpage, height)
         text = "\n".join(line.text for line in lines)
         # no words but images (a scan) or drawings (text converted to outlines), or junk
         needs_ocr = is_garbage(text) or (len(_LETTERS.findall(text)) < 10
-                                         and (_has_images(page) or _path_count(page) >= 20))
+                                         and (_has_images(page) or paths >= 20))
         if needs_ocr:
             if ocr.unavailable_reason():
                 missing_ocr.append(number)
                 return Page(height=height)
             return Page(_ocr_page(page), ocr=True, height=height)
-        return Page(lines, height=height)
+        return Page(lines, height=height, paths=paths)
     finally:
         textpage.close()
 
@@ -81,7 +83,7 @@ def _path_count(page: pdfium.PdfPage) -> int:
 def _add_tables(pdf: pdfium.PdfDocument, data: bytes, pages: list[Page]) -> None:
     """Replace the lines inside ruled tables by the tables read cell by cell."""
     candidates = [i for i, p in enumerate(pages) if not p.ocr and p.lines
-                  and _path_count(pdf[i]) >= pdftables.MIN_PATHS]
+                  and p.paths >= pdftables.MIN_PATHS]
     for i, grids in pdftables.find_tables(data, candidates).items():
         textpage = pdf[i].get_textpage()
         try:

@@ -1,0 +1,16 @@
+"""Knowing when it does not know: does a passage answer, did anything answer at all?
+
+The default ranker's score is a log-odds that a passage answers the question. Below a
+threshold calibrated on out-of-fold scores of the gold sets (``muniqa.eval.train_ranker``:
+the highest one that hides at most ~2% of real answers), a passage is a nearby fragment,
+not an answer; when the best passage is below it, the question has no confident answer
+(«xyzzy qwerty», or questions the reports do not cover). Systems without that score
+(dense or BM25 alone, RRF, convex) are not judged: their passages count as answers.
+"""
+from __future__ import annotations
+
+from . import ranker
+
+
+def answers(logit: float | None) -> bool:
+    return logit is None or logit >= ranker.no_answer_logit()
