@@ -55,8 +55,8 @@ def _sentence_case(text: str) -> str:
     if not text.isupper():
         return text
     words = text.split(" ")
-    out = [w if (len(w) <= 5 and not analyzer().word_is_known(w.lower()) and i) else w.lower()
-           for i, w in enumerate(words)]
+    out = [w if (len(w) <= 5 and not analyzer().word_is_known(w.lower().strip(".,;:«»\"()")) and i)
+           else w.lower() for i, w in enumerate(words)]
     first = out[0]
     out[0] = first[:1].upper() + first[1:]
     return " ".join(out)

@@ -70,3 +70,12 @@ def test_a_region_mentioned_once_in_passing_is_not_the_documents_place(muniqa_ho
     assert detect_city(body) == []
     header = "Департамент финансов Томской области\n\nПРИКАЗ\n\n" + "Текст приказа. " * 40
     assert detect_city(header) == ["Томская область"]
+
+
+def test_an_annual_reports_year_is_the_one_it_keeps_repeating():
+    report = ("Международная деятельность муниципалитета\n\nВ рамках Плана в 2024 году реализованы "
+              "мероприятия, соглашение действует с 2019 года. В 2024 году открыт музей.")
+    assert detect_years(report) == (2024, None)
+    intro = "Отчёт о работе управления\n\n" + "Управление работало по плану. " * 50   # past the title block
+    assert detect_years(intro + "В 2023 году начато, в 2024 году продолжено.") == (None, None)   # a tie
+    assert detect_years(intro + "В 2023 году начато, в 2024 году продолжено, в 2024 году сдано.") == (2024, None)
