@@ -27,7 +27,7 @@ _LIST_MARKER = re.compile(r"^(?:[-–—•*·]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s)")
 _SENTENCE_END = tuple(".!?;:»\")…")
 _ABBREVIATION_END = re.compile(r"(?:\b(?:[гсдулпт]|гг|ул|им|пр|обл|руб|тыс|млн|млрд|т\.д|т\.п|ст|рис)|\b[А-ЯЁ])\.$")
 # «Статья 1.3. Сфера действия», «Глава 2», «Раздел IV»: legal structure, a section each
-_ARTICLE = re.compile(r"^(?:Статья|Глава|Раздел|ГЛАВА|РАЗДЕЛ|СТАТЬЯ)\s+(?:\d+(?:\.\d+)*|[IVXLC]+)\b\.?(?:\s|$)")
+_ARTICLE = re.compile(r"^(?:Статья|Глава|Раздел|ГЛАВА|РАЗДЕЛ|СТАТЬЯ)\s+(?:\d+(?:\.\d+)*|[IVXLC]+)(?:\.\s|\.?$)")
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*¹²³⁴⁵⁶⁷⁸⁹])\s*\)?\s*\S")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^(?:стр\.?|страница)\s*\d{1,3}$", re.I)
 
@@ -171,6 +171,9 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _starts_paragraph(prev: _Line, line: _Line, wrap_width: int) -> bool:
+    if (prev.is_heading and line.text[:1].islower() and not line.is_table and not line.is_heading
+            and _ARTICLE.match(prev.text) and not prev.text.endswith(".")):
+        return False                   # «Статья 12. Порядок ведения реестра» / «муниципальных услуг»
     if line.is_table or prev.is_table or line.is_heading or prev.is_heading:
         return True
     if line.is_note != prev.is_note or (line.is_note and _NOTE_MARK.match(line.text)):
@@ -222,6 +225,7 @@ def clean_lines(lines: list[SourceLine]) -> CleanResult:
             parts.append("\n\n")
             offset += 2
         start = offset
+        first_part = len(parts)
         for i, (sep, line) in enumerate(pieces):
             text = line.text
             if i + 1 < len(pieces) and pieces[i + 1][0] == "\x00":
@@ -237,6 +241,7 @@ def clean_lines(lines: list[SourceLine]) -> CleanResult:
         first = pieces[0][1]
         last = number == len(paragraphs) - 1
         if first.is_heading or (not first.is_table and not last and _looks_like_heading(first.text, len(pieces) == 1)):
-            out.headings.append((start, first.text.rstrip(".").strip(" |")))
+            title = "".join(parts[first_part:]) if first.is_heading and len(pieces) > 1 else first.text
+            out.headings.append((start, title.rstrip(".").strip(" |")))
     out.text = "".join(parts)
     return out
