@@ -155,6 +155,10 @@ def _broken_word(prev: str, nxt: str) -> bool:
 
 def join_lines(lines: list[str]) -> str:
     """Lines of one block (a table cell) joined as running text, hyphenation undone."""
+    return _BROKEN_HYPHEN.sub(_mend_hyphen, _join_block(lines))
+
+
+def _join_block(lines: list[str]) -> str:
     out = ""
     for line in (fix_hyphens(t) for t in lines if t):
         sep = _join(out, line) if out else ""
@@ -179,7 +183,9 @@ def _starts_paragraph(prev: _Line, line: _Line, wrap_width: int) -> bool:
     if line.is_note != prev.is_note or (line.is_note and _NOTE_MARK.match(line.text)):
         return True
     if line.text[:1] in ",.;:)»":
-        return False                   # PDFium breaks a line before a comma after a link
+        return False
+    if re.search(r"(?:^|\s)\d{1,3}(?: \d{3})*$", prev.text) and re.match(r"\d{3}(?:[,.]\d+)?(?:\s|$)", line.text):
+        return False                   # «10 820» / «639,09»: one number wrapped at the line end                   # PDFium breaks a line before a comma after a link
     if line.text[:1].islower() or re.search(r"\w-$", prev.text):
         return False
     if _LIST_MARKER.match(line.text) or _ends_sentence(prev.text):
