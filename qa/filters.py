@@ -29,9 +29,11 @@ class Filters:
         return bool(self.cities or self.year_from or self.year_to or self.topic
                     or self.exclude_cities or self.doc_ids)
 
-    def accepts(self, doc_id: str, meta: Metadata) -> bool:
+    def accepts(self, doc_id: str, meta: Metadata, known: set[str] | None = None) -> bool:
+        """``known``: the folded cities of the index; a given city that is one of them matches
+        only itself ("Томск" is not "Томская область"), any other matches by its beginning."""
         cities = {fold(c) for c in meta.cities}
-        if self.cities and not any(city_matches(c, have) for c in self.cities for have in cities):
+        if self.cities and not any(city_matches(c, have, known) for c in self.cities for have in cities):
             return False
         if self.exclude_cities and cities & {fold(c) for c in self.exclude_cities}:
             return False
@@ -53,14 +55,18 @@ class Filters:
         """Boolean mask over passages, or None when nothing is filtered."""
         if not self.active:
             return None
-        ok = np.array([self.accepts(d.doc_id, d.meta) for d in data.documents.values()], dtype=bool)
+        known = {fold(c) for d in data.documents.values() for c in d.meta.cities}
+        ok = np.array([self.accepts(d.doc_id, d.meta, known) for d in data.documents.values()], dtype=bool)
         return ok[data.chunk_doc] if len(ok) else np.zeros(len(data.chunks), dtype=bool)
 
 
-def city_matches(given: str, city: str) -> bool:
-    """The same city, or a city that starts with what was given (at least 3 letters)."""
+def city_matches(given: str, city: str, known: set[str] | None = None) -> bool:
+    """The same city, or, unless ``given`` names a known city exactly, a city that starts with
+    what was given (at least 3 letters): "Хабар" finds Хабаровск, "Томск" only Томск."""
     g, c = fold(given).strip(), fold(city)
-    return g == c or (len(g) >= 3 and c.startswith(g))
+    if g == c:
+        return True
+    return len(g) >= 3 and c.startswith(g) and not (known and g in known)
 
 
 def unknown_cities(data: IndexData, given: list[str]) -> list[str]:
@@ -68,9 +74,9 @@ def unknown_cities(data: IndexData, given: list[str]) -> list[str]:
     known = sorted({c for d in data.documents.values() for c in d.meta.cities})
     lines = []
     for name in given:
-        if any(city_matches(name, c) for c in known):
-            continue
         folded = {fold(c): c for c in known}
+        if any(city_matches(name, c, set(folded)) for c in known):
+            continue
         close = difflib.get_close_matches(fold(name), list(folded), n=3, cutoff=0.6)
         close += [c for f, c in folded.items() if len(f) >= 4 and fold(name).startswith(f) and c not in close]
         hint = f"; возможно: {', '.join(dict.fromkeys(folded.get(c, c) for c in close))}" if close else \

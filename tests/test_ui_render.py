@@ -216,3 +216,11 @@ def test_searches_run_while_the_writer_indexes_and_see_whole_versions(index_copy
     assert seen <= {before, before + 1}
     assert slowest < 2.0, f"a search waited {slowest:.1f} s for the writer"
     assert m.ask("велодорожки вдоль набережной", k=1).passages[0].doc == "berdsk"
+
+
+def test_match_counts_agree_with_the_cards_and_say_what_they_count():
+    from muniqa.ui.render import counts_html
+    cards = [passage("Текст про Минск.", rank=r) for r in (1, 2, 3)]            # all Tomsk
+    html = counts_html({"Томск": 20, "Хабаровск": 11}, cards)
+    assert "Томск <b>3</b> из 20" in html and "Хабаровск <b>0</b> из 11" in html
+    assert "в карточках" in html and "половины слов вопроса" in html

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 from muniqa.corpus.loader import bundled_reports_dir, iter_documents
 from muniqa.index.datadir import data_dir
@@ -49,7 +50,7 @@ def build_app(m, writer: Writer | None = None) -> gr.Blocks:
     with gr.Blocks(title="muniqa — поиск по муниципальным отчётам", analytics_enabled=False,
                    delete_cache=(3600, 3600)) as demo:   # exported files leave Gradio's cache after an hour
         view = gr.State(None)
-        header = gr.HTML(h.header(), elem_id="mq-header-box")
+        header = gr.HTML(h.header(with_counts=False), elem_id="mq-header-box")   # filled on load
         timer = gr.Timer(1.0, active=False)
         with gr.Tabs(selected="search") as tabs:
             with gr.Tab("Поиск", id="search"):
@@ -65,7 +66,7 @@ def build_app(m, writer: Writer | None = None) -> gr.Blocks:
                         with gr.Group():
                             cities = gr.Dropdown(label="Города", multiselect=True, choices=[], value=[],
                                                  allow_custom_value=True, elem_id="mq-cities",
-                                                 info="число — совпадения с вопросом")
+                                                 info="число — фрагменты со словами вопроса во всём индексе")
                             with gr.Row():
                                 year_from = gr.Dropdown(label="С года", choices=[ANY], value="", min_width=100,
                                                         allow_custom_value=True, elem_id="mq-year-from")
@@ -181,13 +182,23 @@ def serve(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, prevent_th
 def start_background_work(m, writer: Writer) -> None:
     """Build the index of the bundled reports on first start; re-apply saved corrections."""
     if not m.exists():
-        _echo(f"no index at {m.index_dir}: building it from the bundled reports (first start)…")
+        _echo(f"в {m.index_dir} нет индекса: строю его из встроенных отчётов (первый запуск)…")
         writer.submit("Построение индекса встроенных отчётов",
                       lambda: iter_documents([bundled_reports_dir()]))
         return
-    pending = pending_corrections(m.data.documents)
-    if pending:
-        writer.submit("Применение сохранённых исправлений метаданных", lambda: pending)
+    def warm_and_correct() -> None:
+        """Load the index and the embedder after the page is up (a second start used to load
+        them before serving, which made it slower than the first), then re-apply corrections."""
+        try:
+            m.retriever()
+            m.embedder.embed_query("прогрев")
+            pending = pending_corrections(m.data.documents)
+        except Exception as exc:  # noqa: BLE001 - the page shows the problem on the first search
+            _echo(f"индекс не загружен: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+            return
+        if pending:
+            writer.submit("Применение сохранённых исправлений метаданных", lambda: pending)
+    threading.Thread(target=warm_and_correct, name="muniqa-warm", daemon=True).start()
 
 
 def launch(m, host: str = "127.0.0.1", port: int = 7860) -> None:
@@ -196,5 +207,5 @@ def launch(m, host: str = "127.0.0.1", port: int = 7860) -> None:
     writer = Writer(m, echo=_echo)
     start_background_work(m, writer)
     demo = build_app(m, writer)
-    _echo(f"open http://{host}:{port} in a browser (Ctrl+C stops)")
+    _echo(f"откройте http://{host}:{port} в браузере (Ctrl+C — остановить)")
     serve(demo, host, port)

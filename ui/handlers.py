@@ -50,9 +50,10 @@ class Handlers(DocumentsMixin):
             return '<div class="mq-banner mq-error">Индекс не построен. Запустите: muniqa index</div>'
         return ""
 
-    def header(self) -> str:
+    def header(self, with_counts: bool = True) -> str:
+        """The title, the index's size (``with_counts``: loads the index) and a job's progress."""
         info = ""
-        if self.ready():
+        if with_counts and self.ready():
             data = self.m.data
             info = f" · в индексе {docs_and_passages(len(data.documents), len(data.chunks))}"
         return (f'<div id="mq-header"><h1>muniqa — поиск по муниципальным отчётам</h1>'

@@ -174,13 +174,21 @@ def _open_button(key: str) -> str:
             f'Открыть в документе</button></div>')
 
 
-def counts_html(counts: dict[str, int]) -> str:
+def counts_html(counts: dict[str, int], passages: list[Passage] = ()) -> str:
+    """Per city: passages among the cards / passages in the whole index holding at least half
+    of the question's words. Both numbers are shown, and said in words, because the cards are
+    only the best k: «Хабаровск 0 из 11» means "11 more passages, click to see them"."""
     if not counts:
         return ""
+    shown: dict[str, int] = {}
+    for p in passages:
+        shown[p.city or "город не указан"] = shown.get(p.city or "город не указан", 0) + 1
     chips = "".join(f'<button class="mq-chip" data-action="city" data-key="{esc(c)}" '
-                    f'title="показать только {esc(c)}">{esc(c)} <b>{n}</b></button>' for c, n in counts.items())
-    return (f'<div class="mq-counts" title="фрагменты, где есть не меньше половины слов вопроса, '
-            f'без учёта фильтра по городу">Совпадения по городам: {chips}</div>')
+                    f'title="показать только {esc(c)}">{esc(c)} <b>{min(shown.get(c, 0), n)}</b> из {n}</button>'
+                    for c, n in counts.items())
+    return (f'<div class="mq-counts">Совпадения по городам (в карточках из всех фрагментов, где есть '
+            f'не меньше половины слов вопроса, без фильтра по городу; нажмите город, чтобы увидеть его): '
+            f'{chips}</div>')
 
 
 def results_html(question: str, passages: list[Passage], similar: dict[int, list[Passage] | str],
@@ -195,12 +203,13 @@ def results_html(question: str, passages: list[Passage], similar: dict[int, list
             f'<button class="mq-btn mq-quiet" data-action="link" title="ссылка с вопросом и фильтрами">'
             f'Скопировать ссылку на поиск</button></div>')
     if not passages:
-        return (head + counts_html(counts) + '<div class="mq-empty">Ничего не найдено. '
+        return (head + counts_html(counts, passages) + '<div class="mq-empty">Ничего не найдено. '
                 'Попробуйте снять фильтры или переформулировать вопрос.</div>')
     cards = "".join(card_html(p, f"[{p.rank}]", str(p.rank), f"card-{p.rank}",
                               similar_html(p, similar[p.rank], p.rank) if p.rank in similar else "")
                     for p in passages)
-    return f'{answer_html(question, passages)}{head}{counts_html(counts)}<div class="mq-cards">{cards}</div>'
+    return (f'{answer_html(question, passages)}{head}{counts_html(counts, passages)}'
+            f'<div class="mq-cards">{cards}</div>')
 
 
 def reader_html(doc: Document, start: int, end: int, question_lemmas: set[str] | None = None,
