@@ -205,7 +205,7 @@ def test_reading_many_files_shows_a_progress_bar(tmp_path, capsys):
         (tmp_path / f"{i}.txt").write_text(f"Отчёт номер {i} о туризме.", encoding="utf-8")
     assert len(list(iter_documents([tmp_path], progress=True))) == 3
     err = capsys.readouterr().err
-    assert "reading files" in err and "0/3" in err
+    assert "чтение файлов" in err and "0/3" in err
 
 
 def test_sourcelines_of_text_files_have_no_page():
@@ -248,3 +248,15 @@ def test_docx_numbering_formats_read_as_word_shows_them():
     assert [format_number(n, "russianLower") for n in (1, 2, 10, 29)] == ["а", "б", "к", "аа"]
     assert format_number(4, "upperRoman") == "IV" and format_number(3, "decimal") == "3"
     assert format_number(2, "lowerLetter") == "b" and format_number(1, "bullet") == ""
+
+
+def test_article_headings_are_sections_apart_from_their_body(tmp_path):
+    path = tmp_path / "law.txt"
+    path.write_text("Статья 12. Порядок ведения реестра\nмуниципальных услуг\nРеестр ведёт администрация "
+                    "города Томска.\nСтатья 13. Сроки\nСроки установлены законом, а ссылка на\nСтатья 33 "
+                    "(п.1) закона не раздел.\n", encoding="utf-8")
+    doc = load_document(path)
+    headings = [h for _, h in doc.headings]
+    assert "Статья 12. Порядок ведения реестра муниципальных услуг" in headings and "Статья 13. Сроки" in headings
+    assert not any(h.startswith("Статья 33") for h in headings)
+    assert "муниципальных услуг\n\nРеестр ведёт" in doc.text and "Сроки\n\nСроки установлены" in doc.text

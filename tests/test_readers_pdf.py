@@ -83,8 +83,11 @@ def test_a_passage_over_a_page_break_cites_both_pages(report):
     (["страница https://admin.tomsk.ru/inter-", "national"], "страница https://admin.tomsk.ru/inter-national"),
     (["программа информационно- телекоммуникационной сети"], "программа информационно-телекоммуникационной сети"),
     (["радио- и телевещание"], "радио- и телевещание"),
+    (["расходы составили 10 820", "639,09 рублей"], "расходы составили 10 820 639,09 рублей"),
 ])
 def test_hyphen_debris_is_resolved(lines, expected):
+    from muniqa.corpus.clean import join_lines
+    assert join_lines(lines) == expected            # the same inside a table cell
     text = clean_lines([SourceLine(i + 1, t) for i, t in enumerate(lines)]).text
     assert text == expected
     assert "\ufffe" not in text and "\u00ad" not in text and not re.search(r"\w- [А-Я]", text)

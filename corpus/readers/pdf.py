@@ -145,6 +145,13 @@ def read_pages(path: str, data: bytes, missing_ocr: list[int] | None = None) -> 
             pdf.close()
 
 
+def _bold_is_body(pages: list[Page]) -> bool:
+    """A document set mostly in bold: bold tells nothing about headings there."""
+    total = sum(len(x.text) for p in pages if not p.ocr for x in p.lines)
+    bold = sum(len(x.text) for p in pages if not p.ocr for x in p.lines if x.bold)
+    return total > 0 and bold > 0.5 * total
+
+
 def _is_heading(line: StyledLine, body: float) -> bool:
     words = line.text.split()
     if not words or len(words) > MAX_HEADING_WORDS or not _LETTERS.search(line.text):
@@ -201,6 +208,10 @@ def read(path: str, data: bytes) -> list[SourceLine]:
                                     f"{ocr.unavailable_reason()}")
         raise CorpusError(path, "no text layer, and OCR found no text on its pages")
     body = body_size([p.lines for p in pages if not p.ocr])
+    if _bold_is_body(pages):
+        for p in pages:
+            for line in p.lines:
+                line.bold = False
     laid_out = [_page_items(p, body) for p in pages]
     texts = [[text for _, text in items] for items, _ in laid_out]
     drop = furniture(texts)
