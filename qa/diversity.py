@@ -4,7 +4,9 @@ Asked «Какие города сотрудничают с белорусски
 ranked by score alone, the first results all come from the city whose report says the most
 about it (Tomsk), and the other (Khabarovsk) falls below ``--k 3``. For such questions the
 best passage of each city that has an answering one comes first (in score order), then the
-rest as ranked.
+rest as ranked. A city's passage takes part when it is among the first ten and its odds of
+answering are within ``ODDS_RATIO`` of the best passage's: a city that is merely mentioned
+somewhere further down does not jump ahead.
 """
 from __future__ import annotations
 
@@ -12,14 +14,25 @@ import re
 
 import numpy as np
 
+ODDS_RATIO = 20.0
+TOP = 10
+
 _WHICH_CITIES = re.compile(r"\b(как(ие|их|им|ими)|кто\s+из|чьи)\s+(\w+\s+)?(город|муниципалитет|муниципальн)",
                            re.IGNORECASE)
-_OTHER_CITIES = re.compile(r"\b(в\s+)?други[ехм]\s+(город|муниципалитет)|\bопыт\s+город", re.IGNORECASE)
 
 
 def asks_for_cities(question: str) -> bool:
-    """"Какие города…", "В каких городах…", "У каких муниципалитетов…", "опыт других городов"."""
-    return bool(_WHICH_CITIES.search(question) or _OTHER_CITIES.search(question))
+    """"Какие города…", "В каких городах…", "У каких муниципалитетов…"."""
+    return bool(_WHICH_CITIES.search(question))
+
+
+def near_best(order: np.ndarray, logit: np.ndarray) -> np.ndarray:
+    """Per candidate position: among the first ``TOP`` and within ``ODDS_RATIO`` of the best."""
+    ok = np.zeros(len(logit), dtype=bool)
+    if len(order):
+        top = order[:TOP]
+        ok[top] = logit[top] >= logit[order[0]] - np.log(ODDS_RATIO)
+    return ok
 
 
 def spread_cities(order: np.ndarray, cities: list[str], answering: np.ndarray) -> np.ndarray:

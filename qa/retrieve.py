@@ -20,7 +20,7 @@ from muniqa.index.store import IndexData
 
 from .filters import Filters
 from . import ranker
-from .diversity import asks_for_cities, spread_cities
+from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, related
 
 
@@ -162,7 +162,7 @@ class Retriever:
             order = np.lexsort((cand, -logit))
             if cfg.diversity and asks_for_cities(question):
                 cities = [self.data.documents[self.data.chunks[int(i)].doc_id].meta.city for i in cand]
-                order = spread_cities(order, cities, sure >= ranker.no_answer_logit())
+                order = spread_cities(order, cities, near_best(order, logit))
             order = order[:k]
             prob = 1 / (1 + np.exp(-logit[order]))
             return [Hit(int(cand[j]), float(p), float(dense[j]), float(lexical[j]) or None, float(sure[j]))
