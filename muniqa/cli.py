@@ -18,6 +18,9 @@ from muniqa.index.embedders import EmbedderError
 from muniqa.index.errors import Cancelled, IndexWriteError
 from muniqa.index.store import IndexOpenError
 from muniqa.messages import error_line
+from muniqa import click_ru
+
+click_ru.install()         # before the decorators below: their help texts are made at import
 
 from muniqa.qa.api import NO_ANSWER, Answer, EmptyQuestionError, Muniqa, check_question
 from muniqa.qa.citations import years_text
@@ -57,7 +60,21 @@ click.ClickException.show = lambda self, file=None: click.echo(  # one Russian l
 CONTEXT = {"max_content_width": 110, "help_option_names": ["-h", "--help"]}
 
 
-@click.group(context_settings=CONTEXT)
+class _Group(click.Group):
+    """Lists every command's whole first sentence, wrapped, instead of click's cut «…»."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=500)))
+        if rows:
+            with formatter.section("Команды"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(package_name="muniqa", message="%(prog)s, версия %(version)s")
 def main() -> None:
     """muniqa: вопросы к муниципальным отчётам на русском, ответы — фрагменты со ссылками."""

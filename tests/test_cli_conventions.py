@@ -20,6 +20,9 @@ def test_top_level_help_is_russian_and_not_cut():
                  "Удалить документы из индекса.", "Список документов индекса."]:
         assert line in res.stdout, res.stdout
     assert not [line for line in res.stdout.splitlines()[1:] if line.rstrip().endswith("...")]   # nothing cut
+    assert "Использование:" in res.stdout and "Show this message" not in res.stdout
+    res = run_cli("ask")
+    assert res.returncode == 2 and "Не хватает аргумента" in res.stderr and "Missing" not in res.stderr
 
 
 def test_index_help_explains_removals_and_the_lock():
