@@ -76,14 +76,25 @@ def _load_raw() -> dict:
     from .places_build import build
     raw = build()
     raw["version"] = _version_key()
+    try:
+        _save(raw, path)
+    except OSError:
+        pass                                       # a full or read-only disk: use the table unsaved
+    return raw
+
+
+def _save(raw: dict, path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(raw, fh, ensure_ascii=False, separators=(",", ":"))
-    os.replace(tmp, path)                          # atomic: parallel builders never see half a file
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(raw, fh, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, path)                      # atomic: parallel builders never see half a file
+    except BaseException:
+        os.unlink(tmp)
+        raise
     for old in path.parent.glob("places-*.json"):  # tables of older versions are dead weight
         if old != path:
             old.unlink(missing_ok=True)
-    return raw
 
 
 @lru_cache(maxsize=1)
