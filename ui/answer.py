@@ -118,7 +118,8 @@ def _short(text: str, limit: int = 180) -> str:
 
 def answer_html(question: str, passages: list[Passage]) -> str:
     """The panel above the cards: who does what, by city, each claim linked to its card.
-    Only passages that score like an answer are quoted; when none does, the panel says so."""
+    Only passages that score like an answer are quoted (place names next to the asked place
+    are evidence in any passage); when none answers, the panel says so."""
     if not passages:
         return ""
     places = place_lemmas(question)
@@ -130,7 +131,9 @@ def answer_html(question: str, passages: list[Passage]) -> str:
         return (f'<section class="mq-answer mq-no-answer"><h3>{html.escape(NO_ANSWER)}</h3>'
                 '<div class="mq-note">Ни один фрагмент не похож на ответ на этот вопрос; '
                 'ниже — самые близкие по смыслу.</div></section>')
-    lines, asks_place = city_lines(question, answering)
+    lines, asks_place = city_lines(question, passages)
+    if not asks_place:
+        lines, _ = city_lines(question, answering)
     esc = html.escape
     items, rest = [], []
     for line in lines:
