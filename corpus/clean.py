@@ -26,6 +26,9 @@ _SPACES = re.compile(r"[ \u00a0\u2007\u202f]+")
 _LIST_MARKER = re.compile(r"^(?:[-–—•*·]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s)")
 _SENTENCE_END = tuple(".!?;:»\")…")
 _ABBREVIATION_END = re.compile(r"(?:\b(?:[гсдулпт]|гг|ул|им|пр|обл|руб|тыс|млн|млрд|т\.д|т\.п|ст|рис)|\b[А-ЯЁ])\.$")
+# «Статья 1.3. Сфера действия», «Глава 2», «Раздел IV»: legal structure, a section each
+_ARTICLE = re.compile(r"^(?:Статья|Глава|Раздел|ГЛАВА|РАЗДЕЛ|СТАТЬЯ)\s+(?:\d+(?:\.\d+)*|[IVXLC]+)(?:\.\s|\.?$)")
+_NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*¹²³⁴⁵⁶⁷⁸⁹])\s*\)?\s*\S")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^(?:стр\.?|страница)\s*\d{1,3}$", re.I)
 
 
@@ -43,6 +46,7 @@ class _Line:
     raw_length: int
     is_table: bool = False
     is_heading: bool = False
+    is_note: bool = False
 
 
 def strip_markup(text: str) -> str:
@@ -52,8 +56,42 @@ def strip_markup(text: str) -> str:
     return _PRIVATE_USE.sub("•", text)
 
 
+SOFT_BREAK = "\u00ad-"     # marks a line that ended in a soft hyphen: always hyphenation
+_SOFT_MINUS = re.compile(r"(?:(?<=\s)|^)\u00ad(?=\s?\d)")
+
+
+def fix_hyphens(text: str) -> str:
+    """PDF hyphen debris: U+FFFE (PDFium's line-end hyphen) becomes "-" for _join to judge; a
+    soft hyphen before a number is a minus sign; one at the line end is hyphenation; any other
+    soft hyphen is invisible and goes."""
+    if "\ufffe" in text or "\x02" in text:
+        text = text.replace("\ufffe", "-").replace("\x02", "-")
+    if "\u00ad" in text:
+        text = _SOFT_MINUS.sub("-", text)
+        soft_end = bool(re.search(r"\u00ad\s*$", text))
+        text = text.replace("\u00ad", "")
+        if soft_end:
+            text = text.rstrip() + SOFT_BREAK
+    return text
+
+
+_BROKEN_HYPHEN = re.compile(r"(?<!\w)([А-Яа-яЁё]{2,})- ([А-Яа-яЁё]{3,})")
+_SUSPENDED = {"или", "либо", "и", "а", "ни"}
+
+
+def _mend_hyphen(m: re.Match) -> str:
+    """«информационно- телекоммуникационной», «Санкт- Петербург» inside a line: a line-end hyphen
+    that a PDF-to-Word conversion kept with its space. «радио- и телевещание» (a suspended
+    hyphen before a conjunction) is left as it is."""
+    a, b = m.group(1), m.group(2)
+    if b.lower() in _SUSPENDED:
+        return m.group(0)
+    sep = _join(a + "-", b)
+    return a + b if sep == "\x00" else a + "-" + b
+
+
 def _scrub(line: SourceLine) -> _Line | None:
-    raw = line.text.replace("\f", " ")
+    raw = fix_hyphens(line.text.replace("\f", " "))
     is_table = "\t" in raw.strip("\t ") or raw.count("\t") >= 2
     heading = _BOLD_ROW.match(raw.strip("\t ")) or _MD_HEADING.match(raw)
     if is_table:
@@ -63,9 +101,12 @@ def _scrub(line: SourceLine) -> _Line | None:
         md = _MD_HEADING.match(raw)
         text = _SPACES.sub(" ", strip_markup(md.group(1) if md else raw)).strip()
     text = text.strip()
+    if "- " in text:
+        text = _BROKEN_HYPHEN.sub(_mend_hyphen, text)
     if not text or _PAGE_NUMBER.match(text):
         return None
-    return _Line(line.number, text, len(raw.strip()), is_table, bool(heading))
+    heading = not is_table and (heading or (_ARTICLE.match(text) and len(text) <= 200))
+    return _Line(line.number, text, len(raw.strip()), is_table, bool(heading), line.kind == "footnote")
 
 
 @lru_cache(maxsize=50000)
@@ -74,21 +115,59 @@ def _is_word(fragment: str) -> bool:
     return is_known_word(fragment)
 
 
+_URLISH = re.compile(r"(?:https?://|www\.|[/@])\S*-$")
+
+
 def _join(prev: str, nxt: str) -> str:
     """The separator between a paragraph so far and its next line: '', ' ', or drop-hyphen."""
-    if prev.endswith("-") and nxt[:1].islower():
+    if prev.endswith("-") and nxt[:1].isalnum():
+        if prev.endswith(SOFT_BREAK):
+            return "\x00"
         left = re.search(r"(\w+)-$", prev)
         right = re.match(r"\w+", nxt)
-        if left and right:
-            a, b = left.group(1), right.group(0)
-            # "подраз-" + "деления" is one word broken at the line end: drop the hyphen.
-            # "социально-" + "экономического", "по-" + "прежнему": a real hyphen, keep it.
-            if _is_word(a + b) and not _is_word(a):
-                return "\x00"
-            if _is_word(a) or _is_word(b):
-                return ""
+        if not left or not right:
+            return " "                 # "бюджет -" + "это": a dash ending the line stays a dash
+        if _URLISH.search(prev) or not nxt[:1].isalpha():
+            return ""                  # "…/adm-" + "portal", "COVID-" + "19": keep the hyphen
+        a, b = left.group(1), right.group(0)
+        if b[:1].isupper():
+            return ""                  # "Санкт-" + "Петербург": a capital never continues a word
+        # "подраз-" + "деления" is one word broken at the line end: drop the hyphen.
+        # "социально-" + "экономического", "по-" + "прежнему": a real hyphen, keep it.
+        if _is_word(a + b) and not _is_word(a):
+            return "\x00"
+        if _is_word(a) or _is_word(b):
+            return ""
         return "\x00"
+    if nxt[:1] in ",.;:)" and prev[-1:].isalnum():
+        return ""
     return " "
+
+
+def _broken_word(prev: str, nxt: str) -> bool:
+    """«Ненефтегазов» / «ые доходы»: a narrow cell broke a word without a hyphen."""
+    left, right = re.search(r"([а-яёА-ЯЁ]+)$", prev), re.match(r"[а-яё]+", nxt)
+    if not left or not right:
+        return False
+    a, b = left.group(1), right.group(0)
+    return not _is_word(b) and _is_word(a + b)
+
+
+def join_lines(lines: list[str]) -> str:
+    """Lines of one block (a table cell) joined as running text, hyphenation undone."""
+    return _BROKEN_HYPHEN.sub(_mend_hyphen, _join_block(lines))
+
+
+def _join_block(lines: list[str]) -> str:
+    out = ""
+    for line in (fix_hyphens(t) for t in lines if t):
+        sep = _join(out, line) if out else ""
+        if sep == " " and _broken_word(out, line):
+            sep = ""
+        if sep == "\x00":
+            out = out[:-len(SOFT_BREAK)] if out.endswith(SOFT_BREAK) else out[:-1]
+        out += (sep if sep != "\x00" else "") + line
+    return out.replace(SOFT_BREAK, "-")
 
 
 def _ends_sentence(text: str) -> bool:
@@ -96,9 +175,18 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _starts_paragraph(prev: _Line, line: _Line, wrap_width: int) -> bool:
+    if (prev.is_heading and line.text[:1].islower() and not line.is_table and not line.is_heading
+            and _ARTICLE.match(prev.text) and not prev.text.endswith(".")):
+        return False                   # «Статья 12. Порядок ведения реестра» / «муниципальных услуг»
     if line.is_table or prev.is_table or line.is_heading or prev.is_heading:
         return True
-    if line.text[:1].islower():
+    if line.is_note != prev.is_note or (line.is_note and _NOTE_MARK.match(line.text)):
+        return True
+    if line.text[:1] in ",.;:)»":
+        return False
+    if re.search(r"(?:^|\s)\d{1,3}(?: \d{3})*$", prev.text) and re.match(r"\d{3}(?:[,.]\d+)?(?:\s|$)", line.text):
+        return False                   # «10 820» / «639,09»: one number wrapped at the line end                   # PDFium breaks a line before a comma after a link
+    if line.text[:1].islower() or re.search(r"\w-$", prev.text):
         return False
     if _LIST_MARKER.match(line.text) or _ends_sentence(prev.text):
         return True
@@ -143,12 +231,14 @@ def clean_lines(lines: list[SourceLine]) -> CleanResult:
             parts.append("\n\n")
             offset += 2
         start = offset
-        for sep, line in pieces:
+        first_part = len(parts)
+        for i, (sep, line) in enumerate(pieces):
             text = line.text
-            if sep == "\x00":
-                parts[-1] = parts[-1][:-1]          # drop the line-end hyphen
-                offset -= 1
-            elif sep:
+            if i + 1 < len(pieces) and pieces[i + 1][0] == "\x00":
+                text = text[:-len(SOFT_BREAK)] if text.endswith(SOFT_BREAK) else text[:-1]   # hyphenation
+            elif text.endswith(SOFT_BREAK):
+                text = text[:-len(SOFT_BREAK)] + "-"
+            if sep and sep != "\x00":
                 parts.append(sep)
                 offset += len(sep)
             out.line_map.append((offset, line.number))
@@ -157,6 +247,7 @@ def clean_lines(lines: list[SourceLine]) -> CleanResult:
         first = pieces[0][1]
         last = number == len(paragraphs) - 1
         if first.is_heading or (not first.is_table and not last and _looks_like_heading(first.text, len(pieces) == 1)):
-            out.headings.append((start, first.text.rstrip(".").strip(" |")))
+            title = "".join(parts[first_part:]) if first.is_heading and len(pieces) > 1 else first.text
+            out.headings.append((start, title.rstrip(".").strip(" |")))
     out.text = "".join(parts)
     return out

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 @dataclass
 class SourceLine:
     """One line of the original file as read (markup still in it) and the page it sits on."""
-    number: int          # 1-based line number in the extracted text of the file
+    number: int          # 1-based line (or, for DOCX/HTML, paragraph) number in the file
     text: str
     page: int | None = None
+    ocr: bool = False    # read by OCR from a page image: its words may hold recognition errors
+    kind: str = ""       # "footnote" for a note: it never joins the running text
 
 
 @dataclass
@@ -19,6 +21,7 @@ class RawDocument:
     source: str                      # path of the file
     lines: list[SourceLine]
     sha256: str
+    unit: str = "line"               # what SourceLine.number counts: "line" or "paragraph"
 
 
 @dataclass
@@ -28,6 +31,8 @@ class Metadata:
     year: int | None = None
     year_end: int | None = None      # for documents that cover a span (a 2020-2022 roadmap)
     topic: str = ""
+    # where each value came from: field -> "detected" | "sidecar" | "corrected" | "flag" | "filename"
+    provenance: dict[str, str] = field(default_factory=dict)
 
     @property
     def city(self) -> str:
@@ -50,6 +55,8 @@ class Document:
     line_map: list[tuple[int, int]]
     headings: list[tuple[int, str]]
     pages: dict[int, int] = field(default_factory=dict)   # source line number -> page, for PDFs
+    unit: str = "line"               # what line numbers count: "line" or "paragraph" (DOCX, HTML)
+    ocr_pages: list[int] = field(default_factory=list)    # pages read by OCR
 
     def line_at(self, offset: int) -> int:
         i = bisect.bisect_right(self.line_map, (offset, float("inf"))) - 1
@@ -57,6 +64,12 @@ class Document:
 
     def page_at(self, offset: int) -> int | None:
         return self.pages.get(self.line_at(offset)) if self.pages else None
+
+    def is_ocr(self, first_page: int | None, last_page: int | None) -> bool:
+        """True when any page of the range was read by OCR."""
+        if not self.ocr_pages or first_page is None:
+            return False
+        return any(first_page <= p <= (last_page or first_page) for p in self.ocr_pages)
 
     def section_at(self, offset: int) -> str:
         i = bisect.bisect_right(self.headings, (offset, "\uffff")) - 1

@@ -17,8 +17,9 @@ from tqdm import tqdm
 from .clean import clean_lines
 from .document import Document
 from .errors import CorpusError
+from .limits import check_text_file, check_text_size
 from .metadata import SIDECAR_NAMES, apply_overrides, detect_metadata, read_sidecar
-from .readers import default_max_mb, is_supported, read_file, unsupported_message
+from .readers import TEXT_SUFFIXES, default_max_mb, is_supported, read_file, unsupported_message
 
 OVERRIDE_FIELDS = ("title", "city", "year", "year_end", "topic")
 
@@ -36,20 +37,25 @@ def doc_id_for(path: Path, root: Path | None) -> str:
 
 
 def load_document(path: Path, root: Path | None = None,
-                  overrides: dict[str, str] | None = None, max_mb: float | None = None) -> Document:
+                  overrides: dict[str, str] | None = None, max_mb: float | None = None,
+                  sources: dict[str, str] | None = None) -> Document:
+    if path.suffix.lower() in TEXT_SUFFIXES and path.is_file():
+        check_text_file(path, path.stat().st_size)       # before reading 200 MB of it
     raw = read_file(path, max_mb)
+    check_text_size(path, sum(len(line.text) for line in raw.lines))
     cleaned = clean_lines(raw.lines)
     if not re.search(r"\w", cleaned.text):
         raise CorpusError(path, "no text left after cleaning (scanned PDF without a text layer?)")
     meta = detect_metadata(cleaned.text, fallback_title=path.stem)
     if overrides:
-        meta = apply_overrides(meta, overrides, str(path))
+        meta = apply_overrides(meta, overrides, str(path), sources)
         if "year" in overrides and "year_end" not in overrides:
             meta.year_end = None          # a given single year replaces a detected span
     pages = {line.number: line.page for line in raw.lines if line.page is not None}
+    ocr_pages = sorted({line.page for line in raw.lines if line.ocr and line.page is not None})
     return Document(doc_id=doc_id_for(path, root), source=str(path), sha256=raw.sha256,
                     text=cleaned.text, meta=meta, line_map=cleaned.line_map,
-                    headings=cleaned.headings, pages=pages)
+                    headings=cleaned.headings, pages=pages, unit=raw.unit, ocr_pages=ocr_pages)
 
 
 _SYSTEM_FILES = {"readme.md", "thumbs.db", "desktop.ini"}
@@ -126,7 +132,7 @@ def iter_documents(paths: list[Path], overrides: dict[str, str] | None = None,
     items = list(expand_paths(paths))
     sidecars: dict[Path, dict[str, dict[str, str]]] = {}
     seen: set[str] = set()
-    with tqdm(total=len(items), desc="reading files", unit="file", file=sys.stderr,
+    with tqdm(total=len(items), desc="чтение файлов", unit="файл", file=sys.stderr,
               disable=not progress, leave=False) as bar:
         for item in items:
             bar.update(1)
@@ -142,9 +148,11 @@ def iter_documents(paths: list[Path], overrides: dict[str, str] | None = None,
                     sidecars[folder] = {}
                     yield err
             try:
-                fields = {**sidecars[folder].get(path.name, {}), **(corrections or {}).get(str(path), {}),
-                          **forced}
-                doc = load_document(path, root, fields or None, max_mb)
+                side, corrected = sidecars[folder].get(path.name, {}), (corrections or {}).get(str(path), {})
+                fields = {**side, **corrected, **forced}
+                sources = {**dict.fromkeys(side, "sidecar"), **dict.fromkeys(corrected, "corrected"),
+                           **dict.fromkeys(forced, "flag")}
+                doc = load_document(path, root, fields or None, max_mb, sources)
             except CorpusError as err:
                 yield err
                 continue

@@ -1,83 +1,50 @@
-"""City, year, topic and title: detected from the text where it says so, overridden by a sidecar.
+"""City, year, topic and title: detected where the text shows them, else left empty; overridden
+by a sidecar, a user's correction or a command-line flag.
 
-Reports name their city in a capitalized first line ("ТОМСК") or in phrases like
-"администрация города Хабаровска", and their year in "в 2024 году". A sidecar file
+Detection lives in ``detect_place`` (a city only if the gazetteer knows it as a Russian
+settlement or region), ``detect_date`` (the document's own date, not a cited law's) and
+``detect_title`` (never a stamp line; a topic only on evidence). ``Metadata.provenance``
+records where each value came from, so ``muniqa docs`` can show it. A sidecar file
 (``metadata.csv`` or ``metadata.yaml`` beside the documents) wins over detection.
 """
 from __future__ import annotations
 
 import csv
 import re
-from collections import Counter
 from pathlib import Path
 
+from .detect_date import detect_years
+from .detect_place import detect_city
+from .detect_title import detect_title, detect_topic
 from .document import Metadata
 from .errors import CorpusError
-from .morph import analyzer
 
 SIDECAR_NAMES = ("metadata.csv", "metadata.yaml", "metadata.yml")
-_CITY_PHRASE = re.compile(
-    r"(?:\bг\.|\bгород[а-я]*|\bмэри[яи]|\bмэр[а-я]*|администраци[яи]\s+(?:города\s+)?)\s*"
-    r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁ]?[а-яё]+)*)")
-_YEAR_PHRASE = re.compile(r"\bв\s+((?:19|20)\d\d)\s+год")
-_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*[–—-]\s*((?:19|20)\d\d)\s+год")
-_ANY_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-_TOPICS = {
-    "международная деятельность": ("международн", "побратим", "зарубежн"),
-    "туризм": ("туризм", "туристическ", "туристск"),
-    "информационная политика": ("информационной политик", "сми", "пресс-релиз"),
-    "внешнеэкономическая деятельность": ("внешнеэкономическ",),
-    "межрегиональное сотрудничество": ("дорожная карта", "межрегиональн"),
-}
+SOURCES = ("detected", "sidecar", "corrected", "flag", "filename")
+_FIELD_OF = {"year_end": "year"}        # a span's end is reported with its start
 
-
-def _city_name(word: str) -> str | None:
-    """Nominative form of a word that pymorphy3 knows as a settlement name, else None."""
-    for parse in analyzer().parse(word):
-        if "Geox" in parse.tag:
-            return parse.normal_form.replace("ё", "е").title()
-    return None
-
-
-def detect_city(text: str) -> list[str]:
-    first = text.strip().split("\n", 1)[0].strip()
-    if first.isupper() and 1 <= len(first.split()) <= 3 and len(first) < 40:
-        return [first.title()]
-    counts = Counter(c for c in (_city_name(m) for m in _CITY_PHRASE.findall(text[:20000])) if c)
-    return [counts.most_common(1)[0][0]] if counts else []
-
-
-def detect_years(text: str) -> tuple[int | None, int | None]:
-    head = text[:3000]
-    span = _YEAR_SPAN.search(head)
-    if span:
-        return int(span.group(1)), int(span.group(2))
-    phrase = _YEAR_PHRASE.search(head)
-    if phrase:
-        return int(phrase.group(1)), None
-    counts = Counter(int(y) for y in _ANY_YEAR.findall(text))
-    return (counts.most_common(1)[0][0], None) if counts else (None, None)
-
-
-def detect_topic(text: str) -> str:
-    low = text.lower()
-    scored = [(sum(low.count(k) for k in keys), name) for name, keys in _TOPICS.items()]
-    found = [name for score, name in sorted(scored, reverse=True) if score >= 2]
-    return "; ".join(found[:3])
-
-
-def detect_title(text: str, fallback: str) -> str:
-    for para in text.split("\n\n")[:6]:
-        para = para.strip()
-        if len(para.split()) >= 3 and not para.isupper():
-            return para if len(para) <= 160 else para[:157].rsplit(" ", 1)[0] + "…"
-    return fallback
+__all__ = ["SIDECAR_NAMES", "apply_overrides", "detect_city", "detect_metadata", "detect_title",
+           "detect_topic", "detect_years", "read_sidecar", "record_source"]
 
 
 def detect_metadata(text: str, fallback_title: str) -> Metadata:
     year, year_end = detect_years(text)
-    return Metadata(title=detect_title(text, fallback_title), cities=detect_city(text),
-                    year=year, year_end=year_end, topic=detect_topic(text))
+    title = detect_title(text, fallback_title)
+    meta = Metadata(title=title, cities=detect_city(text), year=year, year_end=year_end,
+                    topic=detect_topic(text, title))
+    meta.provenance = {"title": "detected" if title != fallback_title else "filename"}
+    meta.provenance.update({f: "detected" for f, v in (("city", meta.cities), ("year", year),
+                                                       ("topic", meta.topic)) if v})
+    return meta
+
+
+def record_source(meta: Metadata, fields: dict[str, str], source: str) -> None:
+    """Note that ``fields`` of ``meta`` now come from ``source`` (a fresh dict: copies of a
+    Metadata made with ``dataclasses.replace`` must not share it)."""
+    prov = dict(meta.provenance)
+    for key in fields:
+        prov[_FIELD_OF.get(key, key)] = source
+    meta.provenance = prov
 
 
 def read_sidecar(folder: Path) -> dict[str, dict[str, str]]:
@@ -101,8 +68,10 @@ def read_sidecar(folder: Path) -> dict[str, dict[str, str]]:
     return {}
 
 
-def apply_overrides(meta: Metadata, fields: dict[str, str], where: str) -> Metadata:
-    """Sidecar or user corrections win; bad values name the field."""
+def apply_overrides(meta: Metadata, fields: dict[str, str], where: str,
+                    sources: dict[str, str] | None = None) -> Metadata:
+    """Sidecar or user corrections win; bad values name the field. ``sources`` says, per
+    field, where its value came from ("sidecar" when not given)."""
     if "title" in fields:
         meta.title = fields["title"]
     if "city" in fields:
@@ -115,4 +84,6 @@ def apply_overrides(meta: Metadata, fields: dict[str, str], where: str) -> Metad
                 setattr(meta, key, int(fields[key]))
             except ValueError:
                 raise CorpusError(where, f"field '{key}' must be a year, got {fields[key]!r}") from None
+    for key in fields.keys() & {"title", "city", "topic", "year", "year_end"}:
+        record_source(meta, {key: ""}, (sources or {}).get(key, "sidecar"))
     return meta

@@ -171,6 +171,9 @@ def evaluate(gold_questions: list[GoldQuestion], indexes: dict[tuple, Muniqa], s
 def evaluate_gold_file(gold: str, corpus: list[str], systems: list[str | SystemSpec],
                        embedder: str | None = None, progress: bool = True) -> EvalResult:
     """``gold`` is a JSON Lines path, or ``xquad:sentence`` / ``xquad:passage``."""
+    from .partners_eval import evaluate_partners_file, is_partners_gold
+    if is_partners_gold(gold):          # partnerships, not questions: precision/recall of pairs
+        return evaluate_partners_file(gold, corpus, embedder, progress)
     specs = [s if isinstance(s, SystemSpec) else parse_spec(s) for s in systems]
     if gold.startswith("xquad:"):
         _, questions = xquad_corpus(gold.split(":", 1)[1])

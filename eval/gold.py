@@ -35,6 +35,7 @@ class GoldQuestion:
     kind: str = "fact"
     quotes: list[str] = field(default_factory=list)
     docs: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)    # the question's form: count, precedent, ...
 
     @property
     def answerable(self) -> bool:
@@ -108,13 +109,14 @@ def load_gold(path: str | Path) -> list[GoldQuestion]:
                 raise GoldError(f"{path}:{n}: unanswerable question {row['id']} must have empty 'quotes' and 'docs'")
         elif not row.get("quotes") and not row.get("docs"):
             raise GoldError(f"{path}:{n}: question {row['id']} has neither 'quotes' nor 'docs'")
-        if not isinstance(row.get("quotes", []), list) or not isinstance(row.get("docs", []), list):
-            raise GoldError(f"{path}:{n}: fields 'quotes' and 'docs' must be lists")
+        if not all(isinstance(row.get(f, []), list) for f in ("quotes", "docs", "tags")):
+            raise GoldError(f"{path}:{n}: fields 'quotes', 'docs' and 'tags' must be lists")
         if row["id"] in seen:
             raise GoldError(f"{path}:{n}: duplicate id {row['id']}")
         seen.add(row["id"])
         out.append(GoldQuestion(str(row["id"]), row["question"], row.get("kind", "fact"),
-                                list(row.get("quotes", [])), list(row.get("docs", []))))
+                                list(row.get("quotes", [])), list(row.get("docs", [])),
+                                [str(t) for t in row.get("tags", [])]))
     return out
 
 

@@ -28,11 +28,19 @@ def _cell(value) -> str:
     return str(value) if isinstance(value, int) else f"{value:.3f}"
 
 
+def _columns(results: list[EvalResult]) -> list[str]:
+    """COLUMNS, then any other metric a result has (the partners set's precision/recall)."""
+    seen = [k for r in results for m in r.systems.values() for k in m]
+    extra = [k for k in dict.fromkeys(seen) if k not in COLUMNS]
+    return [c for c in COLUMNS if c in seen] + extra if extra else COLUMNS
+
+
 def format_table(results: list[EvalResult]) -> str:
-    rows = [["gold", "system"] + COLUMNS]
+    columns = _columns(results)
+    rows = [["gold", "system"] + columns]
     for res in results:
         for system, metrics in res.systems.items():
-            rows.append([res.gold, system] + [_cell(metrics.get(c)) for c in COLUMNS])
+            rows.append([res.gold, system] + [_cell(metrics.get(c)) for c in columns])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     table = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows)
     return table + _default_vs_parts(results)
@@ -138,11 +146,12 @@ def _section(res: EvalResult, folder: Path) -> list[str]:
 
 def write_report(results: list[EvalResult], folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    lines = ["# muniqa evaluation", "", "| gold | system | " + " | ".join(COLUMNS) + " |",
-             "|" + "---|" * (len(COLUMNS) + 2)]
+    columns = _columns(results)
+    lines = ["# muniqa evaluation", "", "| gold | system | " + " | ".join(columns) + " |",
+             "|" + "---|" * (len(columns) + 2)]
     for res in results:
         for system, metrics in res.systems.items():
-            lines.append(f"| {res.gold} | {system} | " + " | ".join(_cell(metrics.get(c)) for c in COLUMNS) + " |")
+            lines.append(f"| {res.gold} | {system} | " + " | ".join(_cell(metrics.get(c)) for c in columns) + " |")
     lines.append("")
     settings = {}
     for res in results:

@@ -1,6 +1,14 @@
 """Bring documents into an index: new and changed ones are chunked and embedded, unchanged
 ones (same content hash and metadata) reuse their passages and vectors, identical files are
 stored once. The result is written as a new version and swapped in (see ``store``).
+
+An update holds the index's writer lock (``lock``) from reading the live version to the
+swap, so a second writer waits and then builds on what the first one wrote. A document
+over the per-document passage limit is refused like a bad file; ``should_stop`` lets the
+app cancel between embedding batches (nothing is written then). Documents removed with
+``muniqa remove`` are remembered in the manifest (``removed``: source and content hash), so
+the next run over the same folder does not bring them back; naming the file itself, or a
+changed file, adds it again.
 """
 from __future__ import annotations
 
@@ -15,12 +23,17 @@ from tqdm import tqdm
 
 from muniqa.corpus.document import Document
 from muniqa.corpus.errors import CorpusError
+from muniqa.corpus.limits import max_passages
 
+from . import partners_store
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
+from .errors import Cancelled, IndexOpenError
 from .lemmas import lemmas
+from .lock import writer_lock
 from .sentvec import SentenceVectors, sentence_texts
 from .store import IndexData, check_compatible, load_index, read_manifest, write_index
+from .versions import clean_leftovers
 
 
 @dataclass
@@ -30,6 +43,7 @@ class UpdateReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)   # (file, same as doc id)
+    still_removed: list[str] = field(default_factory=list)   # skipped: removed earlier by the user
     failed: list[CorpusError] = field(default_factory=list)
     documents: int = 0
     chunks: int = 0
@@ -39,17 +53,19 @@ class UpdateReport:
     embedded_tokens: int = 0
 
     def summary(self) -> str:
-        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated",
-                 f"{len(self.unchanged)} unchanged"]
+        parts = [f"добавлено {len(self.added)}", f"обновлено {len(self.updated)}",
+                 f"без изменений {len(self.unchanged)}"]
         if self.removed:
-            parts.append(f"{len(self.removed)} removed")
+            parts.append(f"удалено {len(self.removed)}")
+        if self.still_removed:
+            parts.append(f"пропущено удалённых ранее {len(self.still_removed)}")
         if self.duplicates:
-            parts.append(f"{len(self.duplicates)} duplicate(s) skipped")
+            parts.append(f"пропущено дубликатов {len(self.duplicates)}")
         if self.failed:
-            parts.append(f"{len(self.failed)} failed")
-        state = "" if self.written else " — nothing changed, index left as it was"
-        return (f"{', '.join(parts)}; index holds {self.documents} documents, "
-                f"{self.chunks} passages ({self.seconds:.1f} s){state}")
+            parts.append(f"с ошибками {len(self.failed)}")
+        state = "" if self.written else " — ничего не изменилось, индекс прежний"
+        return (f"{', '.join(parts)}; в индексе документов: {self.documents}, "
+                f"фрагментов: {self.chunks} ({self.seconds:.1f} с){state}")
 
 
 def passage_head(chunk: Chunk, doc: Document) -> str:
@@ -67,14 +83,44 @@ def _doc_fingerprint(doc: Document) -> tuple[str, str]:
     return doc.sha256, json.dumps(asdict(doc.meta), sort_keys=True, ensure_ascii=False)
 
 
+def _where(source: str) -> str:
+    """A source path in one spelling (relative and absolute name the same file)."""
+    return str(Path(source).resolve())
+
+
+def _tombstone(doc: Document) -> dict:
+    return {"doc_id": doc.doc_id, "source": doc.source, "sha256": doc.sha256}
+
+
 class IndexBuilder:
     def __init__(self, index_dir: Path, embedder: Embedder, settings: ChunkerSettings | None = None,
-                 progress: bool = True, on_message: Callable[[str], None] | None = None):
+                 progress: bool = True, on_message: Callable[[str], None] | None = None,
+                 on_progress: Callable[[int, int], None] | None = None,
+                 should_stop: Callable[[], bool] | None = None):
         self.index_dir = index_dir
         self.embedder = embedder
         self.chunker = Chunker(settings)
         self.progress = progress
         self.say = on_message or (lambda msg: None)
+        self.on_progress = on_progress or (lambda done, total: None)
+        self.should_stop = should_stop or (lambda: False)
+        self.timings: dict[str, float] = {}
+        self._chunked: dict[str, list[Chunk]] = {}
+        self._removed: list[dict] = []
+        self._chunk_seconds = 0.0
+
+    def _check_stop(self) -> None:
+        if self.should_stop():
+            raise Cancelled("индексация отменена; индекс прежний")
+
+    def _previous_tombstones(self) -> list[dict]:
+        """Removals remembered by the live manifest (also kept across --rebuild)."""
+        try:
+            manifest = read_manifest(self.index_dir)
+        except IndexOpenError:
+            return []
+        removed = (manifest or {}).get("removed", [])
+        return [r for r in removed if isinstance(r, dict) and "source" in r] if isinstance(removed, list) else []
 
     def _existing(self, rebuild: bool) -> IndexData | None:
         manifest = None if rebuild else read_manifest(self.index_dir)
@@ -82,24 +128,47 @@ class IndexBuilder:
             return None
         check_compatible(manifest, self.index_dir, self.embedder.model_id, self.embedder.dim)
         if manifest.get("chunker") != asdict(self.chunker.settings):
-            self.say("chunker settings changed: re-chunking every document")
+            self.say("настройки нарезки изменились: все документы нарезаются заново")
             return None
         return load_index(self.index_dir)
 
     def update(self, documents: Iterable[Document | CorpusError], rebuild: bool = False,
-               remove: Iterable[str] = ()) -> UpdateReport:
+               remove: Iterable[str] = (), readd: Iterable[str] = ()) -> UpdateReport:
+        """Apply ``documents`` and removals under the writer lock. ``readd``: sources the user
+        named explicitly, which come back even if removed earlier."""
+        with writer_lock(self.index_dir, self.say):
+            for name in clean_leftovers(self.index_dir):
+                self.say(f"удалены остатки прерванной записи: {name}")
+            return self._update(documents, rebuild, remove, {_where(r) for r in readd})
+
+    def _update(self, documents: Iterable[Document | CorpusError], rebuild: bool,
+                remove: Iterable[str], readd: set[str]) -> UpdateReport:
         started = time.perf_counter()
         report = UpdateReport()
+        self._chunked, self._chunk_seconds = {}, 0.0
+        tombstones = {(_where(t["source"]), t.get("sha256")): t for t in self._previous_tombstones()}
         old = self._existing(rebuild)
         kept: dict[str, Document] = dict(old.documents) if old else {}
         by_hash = {d.sha256: d.doc_id for d in kept.values()}
         fresh: dict[str, Document] = {}
         self.timings = report.timings
+        limit = max_passages()
         for item in _timed(documents, report.timings, "read"):
+            self._check_stop()
             if isinstance(item, CorpusError):     # the caller lists report.failed
                 report.failed.append(item)
                 continue
             doc = item
+            where = _where(doc.source)
+            if where in readd:
+                tombstones = {k: t for k, t in tombstones.items() if k[0] != where}
+            elif (where, doc.sha256) in tombstones:
+                report.still_removed.append(doc.doc_id)
+                self.say(f"пропущен {doc.source}: удалён ранее командой muniqa remove "
+                         f"(чтобы вернуть, укажите сам файл: muniqa index {doc.source})")
+                continue
+            else:                                 # a changed file under a removed name comes back
+                tombstones = {k: t for k, t in tombstones.items() if k[0] != where}
             same = kept.get(doc.doc_id)
             if same is not None and _doc_fingerprint(same) == _doc_fingerprint(doc):
                 report.unchanged.append(doc.doc_id)
@@ -107,14 +176,26 @@ class IndexBuilder:
             twin = by_hash.get(doc.sha256)
             if twin is not None and twin != doc.doc_id:
                 report.duplicates.append((doc.source, twin))
-                self.say(f"skipped {doc.source}: identical to already indexed {twin}")
+                self.say(f"пропущен {doc.source}: такой же файл уже в индексе ({twin})")
                 continue
+            t0 = time.perf_counter()
+            pieces = self.chunker.chunk(doc)
+            self._chunk_seconds += time.perf_counter() - t0
+            if len(pieces) > limit:
+                report.failed.append(CorpusError(doc.source, f"документ слишком большой: {len(pieces)} "
+                                                 f"фрагментов, предел {limit} на документ "
+                                                 f"(поднять: MUNIQA_MAX_PASSAGES)"))
+                continue
+            self._chunked[doc.doc_id] = pieces
             (report.updated if same is not None else report.added).append(doc.doc_id)
             fresh[doc.doc_id] = doc
             by_hash[doc.sha256] = doc.doc_id
         for doc_id in remove:
-            if kept.pop(doc_id, None) is not None:
+            gone = kept.pop(doc_id, None)
+            if gone is not None:
                 report.removed.append(doc_id)
+                tombstones[(_where(gone.source), gone.sha256)] = _tombstone(gone)
+        self._removed = list(tombstones.values())
         if not fresh and not report.removed and old is not None:
             report.documents, report.chunks = len(kept), len(old.chunks)
             report.seconds = time.perf_counter() - started
@@ -148,11 +229,11 @@ class IndexBuilder:
         started = time.perf_counter()
         for doc in fresh.values():
             documents.append(doc)
-            for chunk in self.chunker.chunk(doc):
+            for chunk in self._chunked.get(doc.doc_id) or self.chunker.chunk(doc):
                 new_chunks.append(chunk)
                 new_texts.append(passage_text(chunk, doc))
                 new_sentences.append(sentence_texts(chunk.text, passage_head(chunk, doc)))
-        self.timings["chunk"] = time.perf_counter() - started
+        self.timings["chunk"] = self._chunk_seconds + time.perf_counter() - started
         started = time.perf_counter()
         tokens += [lemmas(t) for t in new_texts]
         self.timings["lemmatize"] = time.perf_counter() - started
@@ -171,11 +252,17 @@ class IndexBuilder:
             "chunker": asdict(self.chunker.settings),
             "documents": [{"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256, **asdict(d.meta)}
                           for d in documents],
+            "removed": self._removed,
         }
+        self._check_stop()
         started = time.perf_counter()
-        write_index(self.index_dir, manifest, documents, chunks, tokens, matrix,
-                    sentences=SentenceVectors.from_groups(sentence_groups, self.embedder.dim))
+        carried = partners_store.read_rows(old.path if old is not None else None)
+        version = write_index(self.index_dir, manifest, documents, chunks, tokens, matrix,
+                              sentences=SentenceVectors.from_groups(sentence_groups, self.embedder.dim))
         self.timings["write"] = time.perf_counter() - started
+        started = time.perf_counter()
+        partners_store.write_rows(version, documents, carried)   # partnerships of new/changed docs
+        self.timings["partners"] = time.perf_counter() - started
         return len(documents), len(chunks)
 
     def _embed_sentences(self, groups: list[list[str]]) -> list[np.ndarray]:
@@ -183,17 +270,20 @@ class IndexBuilder:
         flat = [t for g in groups for t in g]
         order = sorted(range(len(flat)), key=lambda i: len(flat[i]))
         out = np.empty((len(flat), self.embedder.dim), dtype=np.float32)
-        out[order] = self._embed([flat[i] for i in order], batch=32, desc="embedding sentences")
+        out[order] = self._embed([flat[i] for i in order], batch=32, desc="векторизация предложений")
         bounds = np.cumsum([0] + [len(g) for g in groups])
         return [out[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
-    def _embed(self, texts: list[str], batch: int = 16, desc: str = "embedding passages") -> np.ndarray:
+    def _embed(self, texts: list[str], batch: int = 16, desc: str = "векторизация фрагментов") -> np.ndarray:
         out = np.empty((len(texts), self.embedder.dim), dtype=np.float32)
-        with tqdm(total=len(texts), desc=desc, unit="text",
+        self.on_progress(0, len(texts))
+        with tqdm(total=len(texts), desc=desc, unit="фрагм.",
                   disable=not self.progress, leave=False) as bar:
             for i in range(0, len(texts), batch):
+                self._check_stop()
                 out[i:i + batch] = self.embedder.embed_passages(texts[i:i + batch])
                 bar.update(len(texts[i:i + batch]))
+                self.on_progress(min(i + batch, len(texts)), len(texts))
         return out
 
 

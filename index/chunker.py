@@ -4,7 +4,10 @@ Sentences come from razdel (a Russian sentence splitter that knows "г.", "т.д
 initials); langchain-text-splitters merges them into chunks of at most ``chunk_size``
 words with ``chunk_overlap`` words of overlap. Only a sentence longer than a whole chunk
 is cut, at clause and word boundaries. Chunks never cross a section heading, so each
-chunk carries the heading it sits under.
+chunk carries the heading it sits under. A table (consecutive " | " rows, see tables.py) is
+chunked by whole rows apart from the prose around it; when it needs several chunks, each
+later one carries the table's header row in ``table_header``, so a value is never shown
+without the names of its columns. A chunk cites the range of pages it spans.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from muniqa.corpus.document import Document
 
 from .lemmas import count_words
 from .sentences import sentence_spans
+from .tables import row_chunks, split_tables
 
 @dataclass(frozen=True)
 class ChunkerSettings:
@@ -35,6 +39,9 @@ class Chunk:
     line_start: int
     line_end: int
     page: int | None = None
+    page_end: int | None = None
+    ocr: bool = False                # from pages read by OCR
+    table_header: str = ""           # header row of the table a continuation chunk belongs to
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -85,8 +92,31 @@ class Chunker:
         return chunks
 
     def _chunk_span(self, doc: Document, span_start: int, span_end: int) -> list[Chunk]:
-        text = doc.text[span_start:span_end]
         section = doc.section_at(span_start)
+        out: list[Chunk] = []
+        for start, end, is_table in split_tables(doc.text, span_start, span_end):
+            if is_table:
+                size = self.settings.chunk_size
+                for s, e, header in row_chunks(doc.text, start, end, size, count_words):
+                    if count_words(doc.text[s:e]) <= size:
+                        out.append(self._make(doc, s, e, section, header))
+                        continue
+                    head = header or doc.text[s:e].split("\n\n", 1)[0]   # rows longer than a chunk
+                    for i, c in enumerate(self._chunk_prose(doc, s, e, section)):
+                        c.table_header = header if i == 0 else head
+                        out.append(c)
+            else:
+                out.extend(self._chunk_prose(doc, start, end, section))
+        return out
+
+    @staticmethod
+    def _make(doc: Document, s: int, e: int, section: str, header: str = "") -> Chunk:
+        page, page_end = doc.page_at(s), doc.page_at(e - 1)
+        return Chunk(doc.doc_id, s, e, doc.text[s:e], section, doc.line_at(s), doc.line_at(e - 1),
+                     page, page_end if page_end != page else None, doc.is_ocr(page, page_end), header)
+
+    def _chunk_prose(self, doc: Document, span_start: int, span_end: int, section: str) -> list[Chunk]:
+        text = doc.text[span_start:span_end]
         out: list[Chunk] = []
         cursor = 0
         for piece in self._merger.merge(self.units(text)):
@@ -98,6 +128,5 @@ class Chunker:
                 raise AssertionError(f"chunk not found in {doc.doc_id}")
             cursor = at + 1
             s, e = span_start + at, span_start + at + len(piece)
-            out.append(Chunk(doc.doc_id, s, e, piece, section, doc.line_at(s), doc.line_at(e - 1),
-                             doc.page_at(s)))
+            out.append(self._make(doc, s, e, section))
         return out

@@ -9,6 +9,9 @@ Layout::
 
 A writer builds a complete version folder, fsyncs it, then replaces CURRENT with
 ``os.replace``: a reader (or a crash) sees the old version or the new one, never half.
+Writers hold ``lock.writer_lock`` from reading the live manifest to the swap (see
+``builder``); a write that fails (disk full, read-only folder, no inodes left) removes what
+it wrote, raises ``IndexWriteError`` as one line, and leaves the previous version live.
 """
 from __future__ import annotations
 
@@ -27,14 +30,14 @@ from muniqa.corpus.document import Document, Metadata
 from .bm25 import LexicalIndex
 from .chunker import Chunk
 from .dense import DenseIndex
+from .errors import IndexOpenError, IndexWriteError, describe_os_error, repair_hint
 from .sentvec import SentenceVectors
+from .versions import fsync_path, parse_manifest, read_current, remove_old_versions
+
+__all__ = ["IndexData", "IndexOpenError", "IndexWriteError", "live_version", "load_index",
+           "read_manifest", "write_index", "check_format", "check_compatible"]
 
 FORMAT_VERSION = 2   # 2: sentence vectors beside passage vectors
-KEEP_OLD_VERSIONS = 1
-
-
-class IndexOpenError(Exception):
-    """An index that cannot be used as it is; the message says what to do."""
 
 
 @dataclass
@@ -63,30 +66,38 @@ class IndexData:
 def _doc_to_json(doc: Document) -> dict:
     return {"doc_id": doc.doc_id, "source": doc.source, "sha256": doc.sha256, "text": doc.text,
             "meta": asdict(doc.meta), "line_map": doc.line_map, "headings": doc.headings,
-            "pages": [[k, v] for k, v in doc.pages.items()]}
+            "pages": [[k, v] for k, v in doc.pages.items()], "unit": doc.unit,
+            "ocr_pages": doc.ocr_pages}
 
 
 def _doc_from_json(d: dict) -> Document:
     return Document(doc_id=d["doc_id"], source=d["source"], sha256=d["sha256"], text=d["text"],
                     meta=Metadata(**d["meta"]), line_map=[tuple(x) for x in d["line_map"]],
                     headings=[tuple(x) for x in d["headings"]],
-                    pages={int(k): v for k, v in d.get("pages", [])})
+                    pages={int(k): v for k, v in d.get("pages", [])}, unit=d.get("unit", "line"),
+                    ocr_pages=d.get("ocr_pages", []))
 
 
 def live_version(index_dir: Path) -> Path | None:
-    current = index_dir / "CURRENT"
-    if not current.is_file():
-        return None
-    return index_dir / current.read_text(encoding="utf-8").strip()
+    """The live version folder; None when there is no index; ``IndexOpenError`` when
+    ``CURRENT`` is garbled or names a missing folder."""
+    return read_current(index_dir)
 
 
 def write_index(index_dir: Path, manifest: dict, documents: list[Document], chunks: list[Chunk],
                 tokens: list[list[str]], vectors: np.ndarray, dense_kind: str | None = None,
                 sentences: SentenceVectors | None = None) -> Path:
-    """Write a complete new version and make it live; returns its folder."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
+    """Write a complete new version and make it live; returns its folder. On any failure
+    nothing of it stays behind and ``IndexWriteError`` says which file and why."""
     try:
+        previous = read_current(index_dir)
+    except IndexOpenError:
+        previous = None                  # a garbled CURRENT: this write repairs it
+    tmp = version = None
+    swapped = False
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
         with open(tmp / "documents.jsonl", "w", encoding="utf-8") as fh:
             for doc in documents:
                 fh.write(json.dumps(_doc_to_json(doc), ensure_ascii=False) + "\n")
@@ -105,75 +116,71 @@ def write_index(index_dir: Path, manifest: dict, documents: list[Document], chun
         _fsync_tree(tmp)
         version = index_dir / f"v-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{tmp.name[-6:]}"
         os.rename(tmp, version)
+        tmp = None
         pointer = index_dir / f".CURRENT.{os.getpid()}"
-        pointer.write_text(version.name, encoding="utf-8")
-        _fsync_file(pointer)
-        os.replace(pointer, index_dir / "CURRENT")
-        _fsync_file(index_dir)
+        try:
+            pointer.write_text(version.name, encoding="utf-8")
+            fsync_path(pointer)
+            os.replace(pointer, index_dir / "CURRENT")
+        finally:
+            pointer.unlink(missing_ok=True)
+        swapped = True
+        fsync_path(index_dir)
+    except (OSError, RuntimeError, MemoryError) as exc:
+        if not swapped:
+            _discard(tmp, version)
+            raise IndexWriteError(describe_os_error(exc, getattr(exc, "filename", None), index_dir)) from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not swapped:
+            _discard(tmp, version)       # Ctrl-C: the version never went live, so it goes
         raise
-    _remove_old_versions(index_dir, keep=version.name)
+    remove_old_versions(index_dir, keep={version.name} | ({previous.name} if previous else set()))
     return version
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _discard(tmp: Path | None, version: Path | None) -> None:
+    for folder in (tmp, version):
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _fsync_tree(folder: Path) -> None:
     for path in folder.rglob("*"):
         if path.is_file():
-            _fsync_file(path)
-    _fsync_file(folder)
-
-
-def _remove_old_versions(index_dir: Path, keep: str) -> None:
-    """Drop versions older than the previous one (a reader may still hold that one)."""
-    versions = sorted((p for p in index_dir.glob("v-*") if p.name != keep), key=lambda p: p.stat().st_mtime)
-    for old in versions[:-KEEP_OLD_VERSIONS] if KEEP_OLD_VERSIONS else versions:
-        shutil.rmtree(old, ignore_errors=True)
-    for tmp in index_dir.glob(".tmp-*"):
-        if time.time() - tmp.stat().st_mtime > 3600:   # left by a crashed writer
-            shutil.rmtree(tmp, ignore_errors=True)
+            fsync_path(path)
+    fsync_path(folder)
 
 
 def read_manifest(index_dir: Path) -> dict | None:
+    """The live manifest (None when there is no index); one-line ``IndexOpenError`` naming
+    the file when it is truncated, not an object, or lacks the embedder."""
     version = live_version(index_dir)
     if version is None:
         return None
-    try:
-        return json.loads((version / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IndexOpenError(f"index at {index_dir} is damaged (manifest.json: {exc}); "
-                             f"rebuild it with: muniqa index --rebuild --index {index_dir}") from None
+    return parse_manifest(version / "manifest.json", index_dir)
 
 
 def check_format(manifest: dict, index_dir: Path) -> None:
     fmt = manifest.get("format")
     if fmt != FORMAT_VERSION:
-        raise IndexOpenError(f"index at {index_dir} has format {fmt}, this muniqa reads format "
-                             f"{FORMAT_VERSION}; rebuild it with: muniqa index --rebuild --index {index_dir}")
+        raise IndexOpenError(f"индекс в {index_dir} в формате {fmt}, а эта версия muniqa читает формат "
+                             f"{FORMAT_VERSION}; {repair_hint(index_dir)}")
 
 
 def check_compatible(manifest: dict, index_dir: Path, model_id: str, dim: int) -> None:
     check_format(manifest, index_dir)
     built = manifest.get("embedder", {})
     if built.get("model_id") != model_id or built.get("dim") != dim:
-        raise IndexOpenError(f"index at {index_dir} was built with embedder {built.get('model_id')} "
-                             f"({built.get('dim')}-d), not {model_id} ({dim}-d); use --embedder "
-                             f"{built.get('backend')} or rebuild: muniqa index --rebuild --index {index_dir}")
+        raise IndexOpenError(f"индекс в {index_dir} построен моделью {built.get('model_id')} "
+                             f"({built.get('dim')} изм.), а не {model_id} ({dim} изм.); укажите --embedder "
+                             f"{built.get('backend')} или перестройте: muniqa index --rebuild --index {index_dir}")
 
 
 def load_index(index_dir: Path) -> IndexData:
     """Open the live version; raises ``IndexOpenError`` with advice on any problem."""
     manifest = read_manifest(index_dir)
     if manifest is None:
-        raise IndexOpenError(f"no index at {index_dir}: build one with: muniqa index --index {index_dir}")
+        raise IndexOpenError(f"в {index_dir} нет индекса; постройте его: muniqa index ПАПКА_С_ОТЧЁТАМИ --index {index_dir}")
     check_format(manifest, index_dir)
     version = live_version(index_dir)
     try:
@@ -193,9 +200,10 @@ def load_index(index_dir: Path) -> IndexData:
         lexical = LexicalIndex.load(version / "bm25", len(chunks))
         sentences = SentenceVectors.load(version)
     except Exception as exc:  # noqa: BLE001 - any failure here means damaged files
-        raise IndexOpenError(f"index at {index_dir} is damaged ({type(exc).__name__}: {exc}); "
-                             f"rebuild it with: muniqa index --rebuild --index {index_dir}") from None
+        where = getattr(exc, "filename", None) or version
+        raise IndexOpenError(f"индекс в {index_dir} повреждён ({where}: {type(exc).__name__}: "
+                             f"{str(exc).splitlines()[0] if str(exc) else ''}); {repair_hint(index_dir)}") from None
     if not (len(chunks) == len(vectors) == len(dense) == len(sentences) == manifest.get("chunks")):
-        raise IndexOpenError(f"index at {index_dir} is damaged (its files disagree on the number of "
-                             f"passages); rebuild it with: muniqa index --rebuild --index {index_dir}")
+        raise IndexOpenError(f"индекс в {index_dir} повреждён (в {version} файлы расходятся в числе "
+                             f"фрагментов); {repair_hint(index_dir)}")
     return IndexData(version, manifest, documents, chunks, tokens, vectors, dense, lexical, sentences)

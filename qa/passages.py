@@ -7,6 +7,7 @@ from muniqa.index.store import IndexData
 
 import numpy as np
 
+from .citations import citation, paragraphs, where_label
 from .confidence import answers
 from .highlight import best_sentence, term_spans
 from .retrieve import Hit
@@ -35,15 +36,24 @@ class Passage:
     chunk: int = -1
     highlight_span: tuple[int, int] = (0, 0)                  # offsets of highlight in text
     terms: list[tuple[int, int]] = field(default_factory=list)  # query words in text
-    answers: bool = True          # scores like an answer (qa.confidence), not just nearby
+    page_end: int | None = None          # last page when the passage runs over a page break
+    paragraph_start: int | None = None   # DOCX and HTML: paragraphs, not lines, are cited
+    paragraph_end: int | None = None
+    ocr: bool = False                    # read by OCR from a scan: may hold recognition errors
+    table_header: str = ""               # header row of the table this passage continues
+    answers: bool = True                 # scores like an answer (qa.confidence), not just nearby
+
+    @property
+    def where(self) -> str:
+        """«с. 12–13», «абзацы 12–15», «строки 3–15», with «OCR» when read from a scan."""
+        return where_label(self.page, self.page_end, self.line_start, self.line_end,
+                           self.paragraph_start, self.paragraph_end, self.ocr)
 
     @property
     def citation(self) -> str:
-        """Human-readable reference: title, city, year, section, page or lines."""
-        years = f"{self.year}–{self.year_end}" if self.year_end else str(self.year or "год не указан")
-        where = f"с. {self.page}" if self.page else f"строки {self.line_start}–{self.line_end}"
-        section = f", раздел «{self.section}»" if self.section else ""
-        return f"{self.title} ({self.city}, {years}){section}, {where}; файл {self.source}"
+        """Human-readable reference: title, city, year, section, page, paragraphs or lines."""
+        return citation(self.title, self.city, self.year, self.year_end, self.section, self.where,
+                        self.source)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -68,7 +78,8 @@ def make_passages(data: IndexData, hits: list[Hit], query_lemmas: set[str],
             line_start=c.line_start, line_end=c.line_end, start=c.start, end=c.end,
             highlight=c.text[hs:he], year_end=doc.meta.year_end, topic=doc.meta.topic,
             chunk=hit.chunk, highlight_span=(hs, he), terms=term_spans(c.text, query_lemmas),
-            answers=answers(hit.logit)))
+            page_end=c.page_end, ocr=c.ocr, table_header=c.table_header, answers=answers(hit.logit),
+            **paragraphs(doc.unit, c.line_start, c.line_end)))
     return out
 
 

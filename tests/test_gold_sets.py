@@ -52,6 +52,9 @@ def test_dev2_has_new_questions_of_every_kind():
     text = " ".join(q.question.lower() for q in dev2)
     for form in ("сколько", "как другие города", "опыт", "какие города"):
         assert form in text, f"no question of the form «{form}…»"
+    forms = Counter(t for q in dev2 if q.answerable for t in q.tags)
+    for form in ("count", "precedent", "cross-city", "keyword", "paraphrase"):
+        assert forms[form] >= 10, f"only {forms[form]} answerable questions tagged {form}"
     for q in dev2:
         assert bool(q.quotes or q.docs) == q.answerable, q.id
 

@@ -22,7 +22,7 @@ def test_second_run_over_the_same_files_changes_nothing(index_copy):
     report = m.index()
     assert report.unchanged and not report.added and not report.updated
     assert not report.written and live_version(index_copy) == before
-    assert "nothing changed" in report.summary()
+    assert "ничего не изменилось" in report.summary()
 
 
 def test_index_built_by_another_embedder_fails_with_advice(index_copy):
@@ -42,7 +42,7 @@ def test_index_of_another_format_version_fails_with_advice(index_copy):
     manifest = json.loads(path.read_text())
     manifest["format"] = 99
     path.write_text(json.dumps(manifest))
-    with pytest.raises(IndexOpenError, match="format 99.*rebuild"):
+    with pytest.raises(IndexOpenError, match="формате 99.*rebuild"):
         load_index(index_copy)
 
 
@@ -56,10 +56,10 @@ def test_damaged_index_gives_a_clear_error(index_copy, damage):
         (version / "dense.faiss").write_bytes(b"not a faiss index")
     else:
         (version / "chunks.jsonl").unlink()
-    with pytest.raises(IndexOpenError, match="damaged.*rebuild"):
+    with pytest.raises(IndexOpenError, match="повреждён.*rebuild"):
         load_index(index_copy)
     res = run_cli("ask", "туризм", "--index", str(index_copy))
-    assert res.returncode == 1 and "Traceback" not in res.stderr and "damaged" in res.stderr
+    assert res.returncode == 1 and "Traceback" not in res.stderr and "повреждён" in res.stderr
 
 
 def test_a_crash_while_writing_leaves_the_old_index_working(index_copy, tmp_path, monkeypatch):

@@ -235,3 +235,47 @@ def test_metadata_correction_reindexes_and_persists(page, served):
     page.click("button[role=tab]:has-text('Поиск')")
     ask(page, "велодорожки вдоль набережной")
     assert card_cities(page)[0] == "Бердск"
+
+
+def test_page_speaks_russian_to_an_english_browser_and_refuses_big_files_in_russian(page, served, tmp_path):
+    """Gradio's own words (drop zone, API link, file sizes, the size-limit pop-up) stay out of
+    a Russian page even when the browser is English."""
+    url, _ = served
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.truncate(51 * 2**20)                           # over the 50 MB upload limit
+    context = page.context.browser.new_context(viewport={"width": 1320, "height": 1000}, locale="en-US")
+    try:
+        pg = context.new_page()
+        dialogs = []
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        pg.goto(url)
+        pg.click("button[role=tab]:has-text('Документы')")
+        pg.wait_for_selector("#mq-upload")
+        body = pg.inner_text("body")
+        assert "Use via API" not in body and "Built with" not in body
+        drop = pg.evaluate("getComputedStyle(document.querySelector('#mq-upload button .wrap'), '::after').content")
+        assert "Перетащите файлы сюда" in drop
+        assert pg.evaluate("parseFloat(getComputedStyle(document.querySelector('#mq-upload button .wrap')).fontSize)") == 0
+        pg.set_input_files("#mq-upload input[type=file]", [str(big)])
+        pg.wait_for_selector("#mq-upload-status :text('больше 50 МБ')")
+        assert "big.txt" in pg.inner_text("#mq-upload-status")
+        assert dialogs == [] and "exceed" not in pg.inner_text("body")
+        shot(pg, "08-upload-limit-ru")
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_results_come_before_the_filters(page, served):
+    url, _ = served
+    context = page.context.browser.new_context(viewport={"width": 400, "height": 800}, locale="ru-RU")
+    try:
+        pg = context.new_page()
+        pg.goto(f"{url}?q={quote(BELARUS)}")
+        pg.wait_for_selector(".mq-card")
+        results_top = pg.evaluate("document.querySelector('#mq-results').getBoundingClientRect().top")
+        filters_top = pg.evaluate("document.querySelector('#mq-cities').getBoundingClientRect().top")
+        assert results_top < filters_top
+        shot(pg, "09-phone")
+    finally:
+        context.close()

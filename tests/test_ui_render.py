@@ -69,7 +69,8 @@ def test_answer_panel_lists_partner_cities_verbatim_by_city():
         ("Томск", ["Минск", "Гомель"], [1]), ("Хабаровск", ["Могилев"], [2])]
     assert lines[1].other == [3]
     html = answer_html(BELARUS, [tomsk, khab, other])
-    assert "Минск, Гомель" in html and 'href="#card-2"' in html
+    assert ">Минск<" in html and ">Гомель<" in html and 'href="#card-2"' in html
+    assert "(соглашение)" in html and "(сотрудничество)" in html      # relation types from the extraction
     for name in ("Минск", "Гомель", "Могилев"):
         assert name in tomsk.text + khab.text           # nothing is generated
 
@@ -87,7 +88,8 @@ def test_csv_export_round_trips_with_citations_and_guards_formulas():
     q = passage("=HYPERLINK(\"http://evil\")", rank=2, city="Хабаровск")
     rows = list(csv.DictReader(io.StringIO(to_csv([p, q])), delimiter=";"))
     assert rows[0]["text"] == p.text
-    assert rows[0]["citation"] == p.citation and "строки 3–9" in rows[0]["citation"]
+    assert rows[0]["citation"] == p.citation.replace("/reports/", "") and "строки 3–9" in rows[0]["citation"]
+    assert rows[0]["source"] == "tomsk-2024.txt"          # no absolute server path leaves the server
     assert rows[1]["text"].startswith("'=")
 
 
@@ -214,3 +216,11 @@ def test_searches_run_while_the_writer_indexes_and_see_whole_versions(index_copy
     assert seen <= {before, before + 1}
     assert slowest < 2.0, f"a search waited {slowest:.1f} s for the writer"
     assert m.ask("велодорожки вдоль набережной", k=1).passages[0].doc == "berdsk"
+
+
+def test_match_counts_agree_with_the_cards_and_say_what_they_count():
+    from muniqa.ui.render import counts_html
+    cards = [passage("Текст про Минск.", rank=r) for r in (1, 2, 3)]            # all Tomsk
+    html = counts_html({"Томск": 20, "Хабаровск": 11}, cards)
+    assert "Томск <b>3</b> из 20" in html and "Хабаровск <b>0</b> из 11" in html
+    assert "в карточках" in html and "половины слов вопроса" in html

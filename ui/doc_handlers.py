@@ -59,10 +59,20 @@ class DocumentsMixin:
                 f'{f" — {job.done} из {job.total}" if job.total else ""}'
                 f'<div class="mq-bar"><span style="width:{pct}%"></span></div></div>')
 
+    def cancel_upload(self, job_id) -> str:
+        """«Отменить»: stop this page's running upload at its next batch (nothing is written)."""
+        job = self.writer.find(job_id) if isinstance(job_id, int) else None
+        if job is None or job.finished:
+            return '<div class="mq-status">Сейчас нечего отменять.</div>'
+        job.cancel()
+        return '<div class="mq-status">Отменяю загрузку…</div>'
+
     def job_result(self, job: Job, errors: list[CorpusError] = ()) -> str:
         items = []
         if job.state == "failed":
             items.append(f'<li class="bad">Ошибка индексации: {esc(job.error)}</li>')
+        if job.state == "cancelled":
+            items.append('<li>Загрузка отменена; индекс не изменился, файлы удалены.</li>')
         rep = job.report
         if rep is not None:
             docs_by_id = self.m.data.documents if self.ready() else {}
@@ -78,7 +88,8 @@ class DocumentsMixin:
         items += [_error_item(err) for err in errors]
         added = rep is not None and (rep.added or rep.updated)
         summary = "Готово." if job.state == "done" and added else \
-            "Ничего не добавлено." if job.state == "done" else "Не удалось."
+            "Ничего не добавлено." if job.state == "done" else \
+            "Отменено." if job.state == "cancelled" else "Не удалось."
         if rep is not None and rep.written:
             summary += (f" В индексе {docs_and_passages(rep.documents, rep.chunks)}; "
                         "поиск уже видит изменения.")
@@ -89,8 +100,10 @@ class DocumentsMixin:
         return f'<div class="mq-status"><b>Файлы не загружены.</b><ul>{items}</ul></div>'
 
     def upload(self, files, city, year, topic):
-        """Generator: status, then status + refreshed documents and filters (8 outputs)."""
-        keep = (gr.skip(),) * 7
+        """Generator: status, then status + refreshed documents and filters, and the job's
+        id for «Отменить» (9 outputs). Files not indexed in the end (refused, failed,
+        cancelled) are deleted from uploads/."""
+        keep = (gr.skip(),) * 8
         if not files:
             yield ('<div class="mq-status bad">Выберите файлы для загрузки.</div>', *keep)
             return
@@ -114,17 +127,15 @@ class DocumentsMixin:
         for p in saved:
             if fields:
                 docs.save_override(str(p), fields)
-        job = self.writer.submit(f"Загрузка {len(saved)} файл(ов)",
-                                 lambda: [docs.load_upload(p, defaults) for p in saved])
+        job = self.writer.submit(f"Загрузка файлов: {len(saved)}",
+                                 lambda: (docs.load_upload(p, defaults) for p in saved),
+                                 readd=[str(p) for p in saved])
         for status in self._wait(job, "Индексация"):
-            yield (status, *keep)
-        if self.ready():                  # files that were not indexed do not stay in uploads/
-            indexed = {d.source for d in self.m.data.documents.values()}
-            for path in saved:
-                if str(path) not in indexed:
-                    path.unlink(missing_ok=True)
+            yield (status, *keep[:-1], job.id)
+        indexed = {d.source for d in self.m.data.documents.values()} if self.ready() else set()
+        docs.delete_uploads([str(p) for p in saved if str(p) not in indexed])
         yield (self.job_result(job, errors), *self.documents_outputs(), *self.filter_updates(),
-               self.header())
+               self.header(), None)
 
     def save_correction(self, doc_id, title, city, year, year_end, topic):
         """Generator: status, then status + refreshed documents and filters (8 outputs)."""

@@ -20,6 +20,8 @@ from muniqa.corpus.document import Document, Metadata
 from muniqa.corpus.errors import CorpusError
 from muniqa.corpus.loader import load_document
 from muniqa.index.datadir import data_dir
+from muniqa.corpus.metadata import record_source
+from muniqa.messages import problem_ru as _problem_ru
 from muniqa.qa.corrections import FIELDS, load_overrides, save_override  # noqa: F401 - re-exported for ui
 
 MAX_UPLOAD_MB = 50
@@ -79,6 +81,19 @@ def store_upload(src: str | Path, original_name: str, max_mb: float = MAX_UPLOAD
     return dest
 
 
+def delete_uploads(sources: list[str]) -> list[Path]:
+    """Delete the files among ``sources`` that live in the uploads folder (a removed or
+    refused upload must not stay on the server); returns the deleted paths."""
+    folder = uploads_dir().resolve()
+    deleted = []
+    for source in sources:
+        path = Path(source).resolve()
+        if path.parent == folder and path.is_file():
+            path.unlink(missing_ok=True)
+            deleted.append(path)
+    return deleted
+
+
 # --- metadata corrections -------------------------------------------------------------
 
 def _year(value: str, field_name: str) -> int | None:
@@ -107,6 +122,7 @@ def corrected(meta: Metadata, fields: dict[str, str]) -> Metadata:
         raise ValueError("Год окончания раньше года начала")
     if new.year_end == new.year:
         new.year_end = None
+    record_source(new, {k: v for k, v in fields.items() if k in FIELDS and (v or "").strip()}, "corrected")
     return new
 
 
@@ -150,7 +166,7 @@ def pending_corrections(documents: dict[str, Document]) -> list[Document]:
 
 def documents_table_html(documents: dict[str, Document], chunk_counts: dict[str, int]) -> str:
     """The indexed documents with their metadata; each row can be opened or corrected."""
-    from .render import esc, years_label
+    from .render import esc, public_source, years_label
     saved = load_overrides()
     rows = []
     for doc in sorted(documents.values(), key=lambda d: (d.meta.city, d.meta.year or 0, d.doc_id)):
@@ -159,7 +175,7 @@ def documents_table_html(documents: dict[str, Document], chunk_counts: dict[str,
             if doc.source in saved else ""
         rows.append(
             f'<tr><td><div class="mq-title">{esc(m.title)}</div>'
-            f'<div class="mq-file" title="{esc(doc.source)}">{esc(doc.doc_id)}</div></td>'
+            f'<div class="mq-file" title="{esc(public_source(doc.source))}">{esc(doc.doc_id)}</div></td>'
             f'<td>{esc(m.city or "—")}</td><td>{esc(years_label(m.year, m.year_end))}</td>'
             f'<td>{esc(m.topic or "—")}</td><td class="num">{chunk_counts.get(doc.doc_id, 0)}</td>'
             f'<td class="mq-row-actions">{fixed}'
@@ -169,26 +185,6 @@ def documents_table_html(documents: dict[str, Document], chunk_counts: dict[str,
             f'<th class="num">Фрагменты</th><th></th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-_PROBLEMS_RU = (
-    ("no text left after cleaning", "после очистки не осталось текста (скан без текстового слоя?)"),
-    ("no text layer", "в PDF нет текстового слоя: скан нужно сначала распознать (OCR)"),
-    ("the file is empty", "файл пустой"),
-    ("the document has no text", "в документе нет текста"),
-    ("the page has no text", "на странице нет текста"),
-    ("not text", "это не текстовый файл"),
-    ("not a pdf", "это не PDF (неверное расширение?)"),
-    ("not a docx", "это не DOCX (старый .doc, файл с паролем или повреждённый)"),
-    ("not html", "это не HTML"),
-    ("corrupt", "файл повреждён"),
-    ("unsupported file type", "тип файла не поддерживается"),
-    ("permission denied", "нет доступа к файлу"),
-    ("reading ", "для этого формата не установлен модуль чтения"),
-)
-
-
 def problem_ru(problem: str) -> str:
-    """The reader's one-line problem in Russian where it is a known one (else as it is)."""
-    low = problem.lower()
-    if "mb, over the" in low:
-        return f"файл слишком большой ({problem})"
-    return next((ru for prefix, ru in _PROBLEMS_RU if low.startswith(prefix)), problem)
+    """The reader's one-line problem in Russian (see ``muniqa.messages``)."""
+    return _problem_ru(problem)

@@ -14,10 +14,11 @@ import re
 import time
 from pathlib import Path
 
+from muniqa.qa.citations import place_and_years
 from muniqa.qa.passages import Passage
 
 from .answer import city_lines
-from .render import years_label
+from .render import public_citation, public_source
 
 CSV_FIELDS = ["rank", "score", "city", "year", "year_end", "topic", "title", "section", "page",
               "line_start", "line_end", "source", "doc", "start", "end", "highlight", "text", "citation"]
@@ -34,7 +35,7 @@ def to_csv(passages: list[Passage]) -> str:
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_FIELDS)
     for p in passages:
-        row = {**p.to_dict(), "citation": p.citation}
+        row = {**p.to_dict(), "citation": public_citation(p), "source": public_source(p.source)}
         writer.writerow([_cell(row.get(f)) for f in CSV_FIELDS])
     return buf.getvalue()
 
@@ -71,18 +72,22 @@ def to_markdown(question: str, passages: list[Passage], filters_text: str = "",
 
 
 def _passage_md(p: Passage, label: str, level: str = "###") -> list[str]:
-    where = f"{p.city or 'город не указан'}, {years_label(p.year, p.year_end)}"
-    return [f"{level} {md_escape(label)} {md_escape(where)} — {md_escape(p.title)}", "",
-            f"*Источник:* {md_escape(p.citation)}", "",
+    where = place_and_years(p.city, p.year, p.year_end)
+    head = f"{md_escape(label)} {md_escape(where)} — " if where else f"{md_escape(label)} "
+    return [f"{level} {head}{md_escape(p.title)}", "",
+            f"*Источник:* {md_escape(public_citation(p))}", "",
             f"*Главное:* {md_escape(' '.join(p.highlight.split()))}", "",
             _quote(p.text), ""]
 
 
 def write_exports(folder: Path, question: str, passages: list[Passage], filters_text: str = "",
-                  similar: dict[int, list[Passage]] | None = None) -> tuple[Path, Path]:
-    """Write ``muniqa-results.csv`` and ``.md`` into ``folder`` (created); returns both paths."""
+                  similar: dict[int, list[Passage]] | None = None, only: str | None = None) -> tuple[Path, Path]:
+    """Write ``muniqa-results.csv`` and ``.md`` into ``folder`` (created); returns both paths.
+    ``only`` ("csv" or "md") writes just that one (the app exports on request)."""
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, md_path = folder / "muniqa-results.csv", folder / "muniqa-results.md"
-    csv_path.write_text(to_csv(passages), encoding="utf-8-sig", newline="")
-    md_path.write_text(to_markdown(question, passages, filters_text, similar), encoding="utf-8")
+    if only in (None, "csv"):
+        csv_path.write_text(to_csv(passages), encoding="utf-8-sig", newline="")
+    if only in (None, "md"):
+        md_path.write_text(to_markdown(question, passages, filters_text, similar), encoding="utf-8")
     return csv_path, md_path

@@ -14,6 +14,7 @@ from pathlib import Path
 import gradio as gr
 
 from muniqa.index.datadir import data_dir
+from muniqa.index.errors import os_reason
 from muniqa.qa.retrieve import query_lemmas
 
 from .doc_handlers import DocumentsMixin
@@ -49,9 +50,10 @@ class Handlers(DocumentsMixin):
             return '<div class="mq-banner mq-error">Индекс не построен. Запустите: muniqa index</div>'
         return ""
 
-    def header(self) -> str:
+    def header(self, with_counts: bool = True) -> str:
+        """The title, the index's size (``with_counts``: loads the index) and a job's progress."""
         info = ""
-        if self.ready():
+        if with_counts and self.ready():
             data = self.m.data
             info = f" · в индексе {docs_and_passages(len(data.documents), len(data.chunks))}"
         return (f'<div id="mq-header"><h1>muniqa — поиск по муниципальным отчётам</h1>'
@@ -71,17 +73,29 @@ class Handlers(DocumentsMixin):
 
     # --- search -----------------------------------------------------------------------
     def _exports(self, view: View) -> tuple:
-        if not view.passages:
-            return gr.update(value=None, interactive=False), gr.update(value=None, interactive=False)
+        """The export buttons: usable when there are results. Nothing is written here: a
+        search must not fill the disk (nor fail on a full one); files are made on a click."""
+        ready = bool(view.passages)
+        return gr.update(interactive=ready), gr.update(interactive=ready)
+
+    def export(self, view: View | None, fmt: str) -> str | None:
+        """Write the results of ``view`` as CSV or Markdown, on request; returns the file.
+        Old exports (over an hour) are deleted first; a full disk is a message, not a crash."""
+        if view is None or not view.passages:
+            gr.Warning("Сначала выполните поиск: экспортировать пока нечего.", title="Внимание")
+            return None
         root = exports_dir()
         for old in root.glob("*") if root.exists() else []:
             if time.time() - old.stat().st_mtime > 3600:
                 shutil.rmtree(old, ignore_errors=True)
         similar = {r: s for r, s in view.similar.items() if isinstance(s, list)}
-        csv_path, md_path = write_exports(root / uuid.uuid4().hex, view.state.question, view.passages,
-                                          view.state.describe(), similar)
-        return (gr.update(value=str(csv_path), interactive=True),
-                gr.update(value=str(md_path), interactive=True))
+        try:
+            csv_path, md_path = write_exports(root / uuid.uuid4().hex, view.state.question, view.passages,
+                                              view.state.describe(), similar, only=fmt)
+        except OSError as exc:
+            gr.Warning(f"Экспорт не записан: {os_reason(exc)}.", title="Внимание")
+            return None
+        return str(csv_path if fmt == "csv" else md_path)
 
     def render(self, view: View) -> str:
         st = view.state

@@ -1,10 +1,12 @@
 """Index writes in the background: one writer at a time, searches never wait for it.
 
 A ``Writer`` runs jobs (the first build, an upload, a metadata correction) one after the
-other on a daemon thread, holding a lock while it writes. The index builder writes a new
-version and swaps it in atomically, and ``Muniqa`` reloads when the live version
-changes, so a search that runs meanwhile sees the index before or after the job, never
-half of it. Each job reports progress (passages embedded of all) for the page to show.
+other on a daemon thread. The index builder takes the index's inter-process writer lock
+(so a ``muniqa index`` run at the same time waits or is waited for, and neither loses
+documents), writes a new version and swaps it in atomically, and ``Muniqa`` reloads when
+the live version changes, so a search that runs meanwhile sees the index before or after
+the job, never half of it. Each job reports progress (passages embedded of all) and can be
+cancelled between embedding batches; a cancelled job writes nothing.
 """
 from __future__ import annotations
 
@@ -19,14 +21,14 @@ from dataclasses import dataclass, field
 from muniqa.corpus.document import Document
 from muniqa.corpus.errors import CorpusError
 from muniqa.index.builder import IndexBuilder, UpdateReport
-from muniqa.index.chunker import Chunker
+from muniqa.index.errors import Cancelled, IndexWriteError
 
 
 @dataclass
 class Job:
     label: str
     id: int = 0
-    state: str = "queued"            # queued, running, done, failed
+    state: str = "queued"            # queued, running, done, failed, cancelled
     stage: str = "в очереди"
     done: int = 0
     total: int = 0
@@ -35,11 +37,12 @@ class Job:
     messages: list[str] = field(default_factory=list)
     started: float = 0.0
     finished_at: float = 0.0
+    cancel_requested: bool = False
     _event: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def finished(self) -> bool:
-        return self.state in ("done", "failed")
+        return self.state in ("done", "failed", "cancelled")
 
     @property
     def fraction(self) -> float:
@@ -50,21 +53,18 @@ class Job:
 
     def say(self, msg: str) -> None:
         self.messages.append(msg)
+        if msg.startswith("Индекс занят"):
+            self.stage = "ожидание: индекс занят другой записью"
 
+    def progress(self, done: int, total: int) -> None:
+        self.stage = "векторизация фрагментов"
+        self.done, self.total = done, total
 
-class ProgressEmbedder:
-    """The index's embedder, counting the passages it embeds into a job."""
-
-    def __init__(self, inner, job: Job):
-        self._inner, self._job = inner, job
-
-    def __getattr__(self, name):
-        return getattr(self._inner, name)
-
-    def embed_passages(self, texts: list[str]):
-        out = self._inner.embed_passages(texts)
-        self._job.done = min(self._job.total, self._job.done + len(texts))
-        return out
+    def cancel(self) -> None:
+        """Stop at the next embedding batch (or before it starts); nothing is written."""
+        self.cancel_requested = True
+        if self.state == "queued":
+            self.stage = "отменяется"
 
 
 class Writer:
@@ -86,12 +86,16 @@ class Writer:
     def current(self) -> Job | None:
         return next((j for j in self.jobs if not j.finished), None)
 
+    def find(self, job_id: int) -> Job | None:
+        return next((j for j in self.jobs if j.id == job_id), None)
+
     def submit(self, label: str, documents: Callable[[], Iterable[Document | CorpusError]],
-               remove: Iterable[str] = ()) -> Job:
-        """Queue an update of the index with ``documents()`` (called on the writer thread)."""
+               remove: Iterable[str] = (), readd: Iterable[str] = ()) -> Job:
+        """Queue an update of the index with ``documents()`` (called on the writer thread);
+        ``readd``: files the user gave explicitly (they come back even if removed earlier)."""
         job = Job(label=label, id=next(self._ids))
         self.jobs = [j for j in self.jobs if not j.finished or time.time() - j.finished_at < 3600] + [job]
-        self._queue.put((job, documents, list(remove)))
+        self._queue.put((job, documents, list(remove), list(readd)))
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._loop, name="muniqa-writer", daemon=True)
             self._thread.start()
@@ -99,30 +103,36 @@ class Writer:
 
     def _loop(self) -> None:
         while True:
-            job, documents, remove = self._queue.get()
+            job, documents, remove, readd = self._queue.get()
             with self.lock:
-                self._run(job, documents, remove)
+                self._run(job, documents, remove, readd)
             job._event.set()
 
-    def _run(self, job: Job, documents, remove: list[str]) -> None:
+    def _run(self, job: Job, documents, remove: list[str], readd: list[str]) -> None:
         job.state, job.started, job.stage = "running", time.time(), "чтение файлов"
         self.echo(f"{job.label}…")
         try:
-            items = list(documents())
-            chunker = Chunker(self.m.chunker)
-            job.total = sum(len(chunker.chunk(d)) for d in items if isinstance(d, Document))
-            job.stage = "векторизация фрагментов"
-            builder = IndexBuilder(self.m.index_dir, ProgressEmbedder(self.m.embedder, job), self.m.chunker,
-                                   progress=self.m.progress, on_message=job.say)
-            job.report = builder.update(iter(items), remove=remove)
+            if job.cancel_requested:
+                raise Cancelled("отменено до начала")
+            builder = IndexBuilder(self.m.index_dir, self.m.embedder, self.m.chunker,
+                                   progress=self.m.progress, on_message=job.say, on_progress=job.progress,
+                                   should_stop=lambda: job.cancel_requested)
+            job.report = builder.update(documents(), remove=remove, readd=readd)
             job.done = job.total
             job.state, job.stage = "done", "готово"
             self.echo(f"{job.label}: {job.report.summary()}")
             for err in job.report.failed:
-                self.echo(f"  error: {err}")
+                self.echo(f"  ошибка: {err}")
+        except Cancelled:
+            job.state, job.stage = "cancelled", "отменено"
+            self.echo(f"{job.label}: отменено, индекс прежний")
+        except (IndexWriteError, OSError) as exc:
+            job.state, job.stage = "failed", "ошибка"
+            job.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.echo(f"{job.label}: ошибка: {job.error}")
         except Exception as exc:  # noqa: BLE001 - a failed job must not kill the writer thread
             job.state, job.stage = "failed", "ошибка"
-            job.error = f"{type(exc).__name__}: {exc}"
-            self.echo(f"{job.label} failed: {job.error}\n{traceback.format_exc()}")
+            job.error = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            self.echo(f"{job.label}: ошибка: {job.error}\n{traceback.format_exc()}")
         finally:
             job.finished_at = time.time()

@@ -12,13 +12,36 @@ from pathlib import PurePath
 
 from muniqa.corpus.document import Document
 from muniqa.index.lemmas import word_spans
+from muniqa.qa.citations import years_text
 from muniqa.qa.highlight import mark
+from muniqa.qa.citations import where_label as cite_where
 from muniqa.qa.passages import Passage
 
 from .answer import answer_html
 
 SNIPPET_CONTEXT = 260      # characters of context shown around the best sentence
 READER_WINDOW = 60_000     # characters of a document shown around a passage
+
+
+def public_source(source: str) -> str:
+    """A source as the page may show it: relative to the data folder (``uploads/x.txt``),
+    else the file name. Absolute server paths stay on the server (exports, tooltips)."""
+    if not source:
+        return ""
+    from muniqa.index.datadir import data_dir
+    try:
+        return PurePath(source).relative_to(data_dir().resolve()).as_posix()
+    except ValueError:
+        pass
+    try:
+        return PurePath(source).relative_to(data_dir()).as_posix()
+    except ValueError:
+        return PurePath(source).name
+
+
+def public_citation(p: Passage) -> str:
+    """``Passage.citation`` with the file named by ``public_source``."""
+    return p.citation.replace(f"файл {p.source}", f"файл {public_source(p.source)}") if p.source else p.citation
 
 
 def esc(value: object) -> str:
@@ -41,18 +64,18 @@ def docs_and_passages(documents: int, passages: int) -> str:
             f'{plural(passages, "фрагмент", "фрагмента", "фрагментов")}')
 
 
+def where_html(city: str, year: int | None, year_end: int | None) -> str:
+    """"<b>Томск</b> · 2024" with only the known parts (shared formatter ``qa.citations``)."""
+    city_html = f"<b>{esc(city)}</b>" if city else ""
+    return " · ".join(x for x in (city_html, esc(years_text(year, year_end))) if x)
+
+
 def years_label(year: int | None, year_end: int | None) -> str:
-    if year and year_end and year_end != year:
-        return f"{year}–{year_end}"
-    return str(year) if year else "год не указан"
+    return years_text(year, year_end) or "год не указан"
 
 
 def where_label(p: Passage) -> str:
-    if p.page:
-        return f"с. {p.page}"
-    if p.line_start == p.line_end:
-        return f"строка {p.line_start}"
-    return f"строки {p.line_start}–{p.line_end}"
+    return p.where
 
 
 def marked(text: str, best: tuple[int, int] | None, terms: list[tuple[int, int]]) -> str:
@@ -90,7 +113,14 @@ def citation_line(p: Passage) -> str:
     name = PurePath(p.source).name if p.source else p.doc
     return (f'<div class="mq-cite">{section.removeprefix(" · ")}'
             f'{" · " if section else ""}{esc(where_label(p))} · '
-            f'<span class="mq-file" title="{esc(p.source)}">{esc(name)}</span></div>')
+            f'<span class="mq-file" title="{esc(public_source(p.source))}">{esc(name)}</span></div>')
+
+
+def table_header_html(p: Passage) -> str:
+    """The header row of the table a passage continues: the names of its columns."""
+    if not p.table_header:
+        return ""
+    return f'<div class="mq-cite mq-table-head">шапка таблицы: {esc(p.table_header)}</div>'
 
 
 def card_html(p: Passage, label: str, key: str, anchor: str, similar: str = "",
@@ -104,8 +134,8 @@ def card_html(p: Passage, label: str, key: str, anchor: str, similar: str = "",
         snippet = ("… " if a else "") + snippet + (" …" if b < len(p.text) else "")
         more = (f'<details class="mq-full"><summary>Весь фрагмент</summary>'
                 f'<div class="mq-text">{marked(p.text, (hs, he), p.terms)}</div></details>')
-    topic = f' · <span class="mq-topic">{esc(p.topic)}</span>' if p.topic else ""
-    cite_text = f"{p.highlight}\n— {p.citation}"
+    topic = (" · " if p.city or p.year else "") + f'<span class="mq-topic">{esc(p.topic)}</span>' if p.topic else ""
+    cite_text = f"{p.highlight}\n— {public_citation(p)}"
     buttons = ""
     if actions:
         buttons = (
@@ -117,10 +147,9 @@ def card_html(p: Passage, label: str, key: str, anchor: str, similar: str = "",
             f'Копировать цитату</button></div>')
     return (f'<article class="mq-card" id="{esc(anchor)}" data-doc="{esc(p.doc)}">'
             f'<header><span class="mq-n">{esc(label)}</span>'
-            f'<span class="mq-where"><b>{esc(p.city or "город не указан")}</b> · '
-            f'{esc(years_label(p.year, p.year_end))}{topic}</span>'
+            f'<span class="mq-where">{where_html(p.city, p.year, p.year_end)}{topic}</span>'
             f'<span class="mq-score" title="оценка релевантности">{p.score:.2f}</span></header>'
-            f'<div class="mq-title">{esc(p.title)}</div>{citation_line(p)}'
+            f'<div class="mq-title">{esc(p.title)}</div>{citation_line(p)}{table_header_html(p)}'
             f'<div class="mq-text">{snippet}</div>{more}{buttons}{similar}</article>')
 
 
@@ -145,13 +174,21 @@ def _open_button(key: str) -> str:
             f'Открыть в документе</button></div>')
 
 
-def counts_html(counts: dict[str, int]) -> str:
+def counts_html(counts: dict[str, int], passages: list[Passage] = ()) -> str:
+    """Per city: passages among the cards / passages in the whole index holding at least half
+    of the question's words. Both numbers are shown, and said in words, because the cards are
+    only the best k: «Хабаровск 0 из 11» means "11 more passages, click to see them"."""
     if not counts:
         return ""
+    shown: dict[str, int] = {}
+    for p in passages:
+        shown[p.city or "город не указан"] = shown.get(p.city or "город не указан", 0) + 1
     chips = "".join(f'<button class="mq-chip" data-action="city" data-key="{esc(c)}" '
-                    f'title="показать только {esc(c)}">{esc(c)} <b>{n}</b></button>' for c, n in counts.items())
-    return (f'<div class="mq-counts" title="фрагменты, где есть не меньше половины слов вопроса, '
-            f'без учёта фильтра по городу">Совпадения по городам: {chips}</div>')
+                    f'title="показать только {esc(c)}">{esc(c)} <b>{min(shown.get(c, 0), n)}</b> из {n}</button>'
+                    for c, n in counts.items())
+    return (f'<div class="mq-counts">Совпадения по городам (в карточках из всех фрагментов, где есть '
+            f'не меньше половины слов вопроса, без фильтра по городу; нажмите город, чтобы увидеть его): '
+            f'{chips}</div>')
 
 
 def results_html(question: str, passages: list[Passage], similar: dict[int, list[Passage] | str],
@@ -166,12 +203,13 @@ def results_html(question: str, passages: list[Passage], similar: dict[int, list
             f'<button class="mq-btn mq-quiet" data-action="link" title="ссылка с вопросом и фильтрами">'
             f'Скопировать ссылку на поиск</button></div>')
     if not passages:
-        return (head + counts_html(counts) + '<div class="mq-empty">Ничего не найдено. '
+        return (head + counts_html(counts, passages) + '<div class="mq-empty">Ничего не найдено. '
                 'Попробуйте снять фильтры или переформулировать вопрос.</div>')
     cards = "".join(card_html(p, f"[{p.rank}]", str(p.rank), f"card-{p.rank}",
                               similar_html(p, similar[p.rank], p.rank) if p.rank in similar else "")
                     for p in passages)
-    return f'{answer_html(question, passages)}{head}{counts_html(counts)}<div class="mq-cards">{cards}</div>'
+    return (f'{answer_html(question, passages)}{head}{counts_html(counts, passages)}'
+            f'<div class="mq-cards">{cards}</div>')
 
 
 def reader_html(doc: Document, start: int, end: int, question_lemmas: set[str] | None = None,
@@ -197,14 +235,19 @@ def reader_html(doc: Document, start: int, end: int, question_lemmas: set[str] |
     if b < len(text):
         body += '<p class="mq-muted">… окончание документа пропущено …</p>'
     m = doc.meta
-    lines = f"строки {doc.line_at(start)}–{doc.line_at(max(start, end - 1))}"
-    page = doc.page_at(start)
-    where = f"с. {page}, {lines}" if page else lines
+    first, last = doc.line_at(start), doc.line_at(max(start, end - 1))
+    page, page_end = doc.page_at(start), doc.page_at(max(start, end - 1))
+    if doc.unit == "paragraph":
+        where = cite_where(None, None, first, last, first, last)
+    else:
+        lines = cite_where(None, None, first, last)
+        where = f"{cite_where(page, page_end, first, last, ocr=doc.is_ocr(page, page_end))}, {lines}" \
+            if page else lines
     note_html = f'<div class="mq-warn">{esc(note)}</div>' if note else ""
     return (f'<div class="mq-reader"><div class="mq-reader-head"><div class="mq-title">{esc(m.title)}</div>'
-            f'<div class="mq-cite"><b>{esc(m.city or "город не указан")}</b> · '
-            f'{esc(years_label(m.year, m.year_end))}{" · " + esc(m.topic) if m.topic else ""} · '
-            f'фрагмент: {esc(where)} · <span class="mq-file" title="{esc(doc.source)}">'
+            f'<div class="mq-cite">{" · ".join(x for x in (where_html(m.city, m.year, m.year_end), esc(m.topic)) if x)}'
+            f'{" · " if m.city or m.year or m.topic else ""}'
+            f'фрагмент: {esc(where)} · <span class="mq-file" title="{esc(public_source(doc.source))}">'
             f'{esc(PurePath(doc.source).name)}</span></div>{note_html}</div>'
             f'<div class="mq-doc">{body}</div></div>')
 

@@ -41,6 +41,17 @@ a.mq-ref { text-decoration: none; color: #2f6db5; font-weight: 600; padding: 0 !
 .mq-summary .mq-btn { margin-left: auto; }
 .mq-export-label { padding: .5rem 0 0; }
 .mq-side { position: sticky; top: 8px; align-self: flex-start; }
+.mq-hidden { display: none !important; }
+#mq-upload .file-size, #mq-upload td.file-size, #mq-upload .file-preview td:nth-child(2) { display: none !important; }
+#mq-upload button .wrap { font-size: 0 !important; }                 /* Gradio's English drop text */
+#mq-upload button .wrap > * { display: none !important; }
+#mq-upload button .wrap::after { content: "Перетащите файлы сюда или нажмите, чтобы выбрать";
+  font-size: .95rem; color: #44546a; }
+@media (max-width: 640px) {            /* a phone: the results first, the filters after them */
+  .mq-search-row { flex-direction: column !important; }
+  .mq-search-row > .mq-main { order: 1; }
+  .mq-search-row > .mq-side { order: 2; position: static; }
+}
 .mq-counts { font-size: .88rem; color: #44546a; margin-bottom: .6rem; }
 .mq-chip { display: inline-block; background: #eef1f5; border: 1px solid transparent; border-radius: 10px;
   padding: 1px 8px; margin: 0 3px 3px 0; cursor: pointer; font-size: .86rem; color: #2b3a4d; }
@@ -132,3 +143,9 @@ URL_JS = """
   return [];
 }
 """
+
+
+def download_js(elem_id: str) -> str:
+    """After the export file is made, click its hidden download button (one click for the user)."""
+    return (f"() => setTimeout(() => {{ const b = document.querySelector("
+            f"'button#{elem_id}, #{elem_id} button, #{elem_id} a'); if (b) b.click(); }}, 250)")

@@ -61,19 +61,22 @@ def default_max_mb() -> float:
     return value
 
 
-def _read_lines(p: Path, suffix: str, data: bytes) -> list[SourceLine]:
+def _read_lines(p: Path, suffix: str, data: bytes) -> tuple[list[SourceLine], str]:
+    """The file's lines and what their numbers count: "line", or "paragraph" for formats whose
+    lines mean nothing to a reader (a DOCX, an HTML page that may be one long line)."""
     if suffix in TEXT_SUFFIXES:
         lines = read_text_lines(str(p), data)
         if suffix in MARKDOWN_SUFFIXES:
             lines = [markdown_heading(t) for t in lines]
-        return [SourceLine(i + 1, t) for i, t in enumerate(lines)]
+        return [SourceLine(i + 1, t) for i, t in enumerate(lines)], "line"
     module_name, package = _READERS[suffix]
     try:
         module = import_module(f".{module_name}", __name__)
     except ImportError as exc:
         raise CorpusError(p, f"reading {suffix} files needs {package}: pip install {package} "
                              f"({exc})") from None
-    return module.read(str(p), data)
+    result = module.read(str(p), data)
+    return result if isinstance(result, tuple) else (result, getattr(module, "UNIT", "line"))
 
 
 def read_file(path: str | Path, max_mb: float | None = None) -> RawDocument:
@@ -99,5 +102,5 @@ def read_file(path: str | Path, max_mb: float | None = None) -> RawDocument:
         raise CorpusError(p, "permission denied") from None
     except OSError as exc:
         raise CorpusError(p, f"cannot read: {exc.strerror or exc}") from None
-    lines = _read_lines(p, suffix, data)
-    return RawDocument(str(p), lines, hashlib.sha256(data).hexdigest())
+    lines, unit = _read_lines(p, suffix, data)
+    return RawDocument(str(p), lines, hashlib.sha256(data).hexdigest(), unit)

@@ -2,10 +2,12 @@
 
 Output follows the conventions clean.py already understands, so DOCX needs no cleaning of
 its own: headings become "**...**" lines (clean.py marks them as sections and strips the
-asterisks; it keeps the "#" of Markdown headings in the text), list items get
-a "• " marker (so they are not glued together), and each table row becomes one
-tab-separated line (cleaned into " | " cells). Page headers and footers are furniture and
-are skipped. Lines are numbered in reading order; DOCX has no pages to cite.
+asterisks), list items and numbered headings start with the number Word shows («1.2.», «а)»,
+«•»; docxnumbering.py), and each table row becomes one tab-separated line (cleaned into
+" | " cells) in which merged cells (gridSpan, vMerge) repeat their value, so every row reads
+whole under its header. Footnotes and endnotes follow the body as notes; page headers and
+footers are furniture and are skipped. DOCX has no pages or lines: blocks (paragraphs and
+table rows) are numbered in reading order and cited as paragraphs.
 """
 from __future__ import annotations
 
@@ -17,9 +19,13 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from ..clean import join_lines
 from ..document import SourceLine
 from ..errors import CorpusError
+from ..limits import check_docx
+from .docxnumbering import Numbering
 
+UNIT = "paragraph"
 MAX_UNPACKED_MB = 500          # a DOCX that inflates beyond this is a zip bomb, not a report
 _HEADING_STYLE = re.compile(r"^(?:heading|заголовок)\s*(\d)", re.I)
 _LIST_STYLE = re.compile(r"^(?:list|список)", re.I)
@@ -43,6 +49,8 @@ def _check_package(path: str, data: bytes) -> None:
         raise CorpusError(path, "not a DOCX: the ZIP archive holds no Word document")
     if unpacked > MAX_UNPACKED_MB * 2**20:
         raise CorpusError(path, f"DOCX unpacks to over {MAX_UNPACKED_MB} MB: refusing it")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        check_docx(path, zf)             # Word XML and its text within the per-document limits
 
 
 def heading_line(text: str) -> str:
@@ -95,48 +103,95 @@ def _kind(p, kinds: dict[str, str]) -> str:
     return kind
 
 
-def _paragraph_lines(par: Paragraph, kinds: dict[str, str]) -> list[str]:
+def _paragraph_lines(par: Paragraph, kinds: dict[str, str], numbering: Numbering) -> list[str]:
     pieces = [_SPACES.sub(" ", t).strip() for t in par.text.split("\n")]
     pieces = [p for p in pieces if p]
+    label = numbering.label(par._p)
     if not pieces:
         return []
     kind = _kind(par._p, kinds)
+    if label:
+        pieces[0] = f"{label} {pieces[0]}"
+    elif kind == "list":
+        pieces[0] = "• " + pieces[0]
     if kind == "heading":
         return [heading_line(" ".join(pieces))]
-    if kind == "list":
-        pieces[0] = "• " + pieces[0]
     return pieces
 
 
-def _cell_text(tc, parent) -> str:
-    """All text of a cell, nested tables included, on one line."""
-    texts = (Paragraph(p, parent).text for p in tc.iter(qn("w:p")))
-    return _SPACES.sub(" ", " ".join(texts)).strip()
+def _cell_text(tc, parent, numbering: Numbering) -> str:
+    """All text of a cell, nested tables and item numbers included, on one line."""
+    texts = (" ".join(x for x in (numbering.label(p), Paragraph(p, parent).text) if x)
+             for p in tc.iter(qn("w:p")))
+    lines = [_SPACES.sub(" ", t).strip() for text in texts for t in text.split("\n")]
+    return join_lines(lines)       # «Еже-» / «дневно» in a narrow cell reads «Ежедневно»
 
 
-def _table_lines(tbl, parent) -> list[str]:
+def _span(tc) -> int:
+    pr = tc.find(qn("w:tcPr"))
+    span = pr.find(qn("w:gridSpan")) if pr is not None else None
+    value = span.get(qn("w:val")) if span is not None else "1"
+    return int(value) if value and value.isdigit() else 1
+
+
+def _continues_above(tc) -> bool:
+    """A vMerge cell without val="restart" continues the merged cell above it."""
+    pr = tc.find(qn("w:tcPr"))
+    merge = pr.find(qn("w:vMerge")) if pr is not None else None
+    return merge is not None and merge.get(qn("w:val")) in (None, "continue")
+
+
+def _table_lines(tbl, parent, numbering: Numbering) -> list[str]:
+    """One tab-separated line per row; merged cells repeat their value in every grid column
+    they cover (a vertically merged «Итого» names each row it spans)."""
     lines = []
+    above: dict[int, str] = {}
     for tr in tbl.iterchildren(qn("w:tr")):
-        cells = [_cell_text(tc, parent) for tc in tr.iterchildren(qn("w:tc"))]
-        cells = [c for c in cells if c]
-        if cells:
-            lines.append("\t".join(cells))
+        cells: list[str] = []
+        col = 0
+        for tc in tr.iterchildren(qn("w:tc")):
+            span = _span(tc)
+            text = above.get(col, "") if _continues_above(tc) else _cell_text(tc, parent, numbering)
+            for k in range(span):
+                above[col + k] = text
+            cells += [text] * span
+            col += span
+        filled = [c for c in cells if c]
+        if len(set(filled)) == 1:
+            filled = filled[:1]             # a caption row spanning the table: once
+        else:                               # a value repeated by gridSpan: once per run
+            filled = [c for i, c in enumerate(cells) if c and (i == 0 or cells[i - 1] != c
+                                                              or not _is_span_repeat(tr, i))]
+        if filled:
+            lines.append("\t" + "\t".join(filled) + "\t")
     return lines
 
 
-def _block_lines(container, parent, kinds: dict[str, str]) -> list[str]:
-    """Paragraphs, tables and content controls (w:sdt, e.g. a table of contents) in order."""
-    lines: list[str] = []
+def _is_span_repeat(tr, index: int) -> bool:
+    """True when grid column ``index`` is covered by the same cell as ``index - 1`` (gridSpan)."""
+    col = 0
+    for tc in tr.iterchildren(qn("w:tc")):
+        span = _span(tc)
+        if col <= index - 1 and index < col + span:
+            return True
+        col += span
+    return False
+
+
+def _block_lines(container, parent, kinds: dict[str, str], numbering: Numbering) -> list[list[str]]:
+    """Paragraphs, table rows and content controls (w:sdt, e.g. a table of contents) in order;
+    each block as its lines (a paragraph with manual line breaks has several)."""
+    blocks: list[list[str]] = []
     for el in container.iterchildren():
         if el.tag == qn("w:p"):
-            lines += _paragraph_lines(Paragraph(el, parent), kinds)
+            blocks.append(_paragraph_lines(Paragraph(el, parent), kinds, numbering))
         elif el.tag == qn("w:tbl"):
-            lines += _table_lines(el, parent)
+            blocks += [[row] for row in _table_lines(el, parent, numbering)]
         elif el.tag == qn("w:sdt"):
             content = el.find(qn("w:sdtContent"))
             if content is not None:
-                lines += _block_lines(content, parent, kinds)
-    return lines
+                blocks += _block_lines(content, parent, kinds, numbering)
+    return [b for b in blocks if b]
 
 
 def read(path: str, data: bytes) -> list[SourceLine]:
@@ -145,7 +200,35 @@ def read(path: str, data: bytes) -> list[SourceLine]:
         document = open_docx(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a bad package
         raise CorpusError(path, f"corrupt DOCX: {type(exc).__name__}: {exc}".splitlines()[0]) from None
-    lines = _block_lines(document.element.body, document, style_kinds(document))
-    if not lines:
+    blocks = _block_lines(document.element.body, document, style_kinds(document), Numbering(document))
+    if not blocks:
         raise CorpusError(path, "the document has no text")
-    return [SourceLine(i + 1, t) for i, t in enumerate(lines)]
+    out = [SourceLine(i + 1, t) for i, block in enumerate(blocks) for t in block]
+    for j, note in enumerate(notes(document, data), start=len(blocks) + 1):
+        out.append(SourceLine(j, note, kind="footnote"))
+    return out
+
+
+def notes(document, data: bytes) -> list[str]:
+    """Footnotes and endnotes, each «N text», in the order they are referenced in the body."""
+    from lxml import etree
+    body = document.element.body
+    out: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for part, ref, tag in (("word/footnotes.xml", "w:footnoteReference", "w:footnote"),
+                               ("word/endnotes.xml", "w:endnoteReference", "w:endnote")):
+            if part not in zf.namelist():
+                continue
+            try:
+                root = etree.fromstring(zf.read(part))
+            except etree.XMLSyntaxError:
+                continue
+            texts = {}
+            for note in root.iterchildren(qn(tag)):
+                words = "".join(t.text or "" for t in note.iter(qn("w:t")))
+                texts[note.get(qn("w:id"))] = _SPACES.sub(" ", words).strip()
+            for k, el in enumerate(body.iter(qn(ref)), start=1):
+                text = texts.get(el.get(qn("w:id")), "")
+                if text:
+                    out.append(f"{k} {text}")
+    return out

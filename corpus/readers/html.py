@@ -2,10 +2,12 @@
 
 Blocks become lines in the conventions clean.py understands: h1-h6 -> "**...**" headings,
 paragraphs and list items one per line (items marked "• " or "1. "), table rows
-tab-separated (a one-cell row is a layout table and is read as ordinary blocks); scripts,
-styles and comments are dropped, entities decoded. The encoding comes from a BOM, valid
-UTF-8, the meta charset, or detection, in that order. Each line carries the line of the
-HTML file its block starts on, so citations point into the file the user has.
+tab-separated with ``rowspan``/``colspan`` cells repeated in every row and column they cover
+(a one-cell row is a layout table and is read as ordinary blocks); scripts, styles, comments
+and page furniture (navigation, the site footer, «© Администрация …») are dropped, entities
+decoded. The encoding comes from a BOM, valid UTF-8, the meta charset, or detection, in that
+order. A page is often one long line of markup, so blocks are numbered in reading order and
+cited as paragraphs; a file named .html that holds no markup is read as plain text, by lines.
 """
 from __future__ import annotations
 
@@ -16,11 +18,17 @@ from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 from ..document import SourceLine
 from ..errors import CorpusError
-from .text import decode_bytes, looks_binary
+from .text import decode_bytes, looks_binary, read_text_lines
+
+UNIT = "paragraph"
+_FURNITURE_ATTR = re.compile(r"(?:^|[\s_-])(?:footer|copyright|navbar|nav|menu|breadcrumbs?|sidebar|"
+                             r"cookie|share|social)(?:$|[\s_-])", re.I)
+_COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)|copyright\b)", re.I)
+_MARKUP = re.compile(r"<(?:[a-zA-Z][\w:-]*|!--|!doctype|/[a-zA-Z])", re.I)
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)"""
                       rb"""|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
-_SKIP = {"script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe", "nav",
+_SKIP = {"script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe", "nav", "footer",
          "object", "select", "button", "textarea", "xml"}
 _BLOCK = {"p", "div", "section", "article", "header", "footer", "main", "aside", "figure",
           "figcaption", "address", "center", "form", "fieldset", "ul", "ol", "dl", "dt", "dd",
@@ -50,6 +58,7 @@ class _Lines:
         self.out: list[tuple[int, str]] = []
         self.buffer: list[str] = []
         self.line = 1
+        self.spans = {}
 
     def text(self, s: str, line: int | None) -> None:
         if not self.buffer and s.strip() and line:
@@ -65,8 +74,10 @@ class _Lines:
     def flush(self) -> None:
         s = _SPACES.sub(" ", "".join(self.buffer)).strip()
         self.buffer = []
-        if s and not _BARE_MARKER.match(s):
+        if s and not _BARE_MARKER.match(s) and not _COPYRIGHT.match(s):
             self.out.append((self.line, s))
+
+    spans: dict[int, dict[int, tuple[int, str]]]      # table -> column -> (rows left, text)
 
 
 def _walk(node: Tag, lines: _Lines) -> None:
@@ -78,7 +89,7 @@ def _walk(node: Tag, lines: _Lines) -> None:
         if not isinstance(child, Tag):
             continue
         name = (child.name or "").lower()
-        if name in _SKIP:
+        if name in _SKIP or _is_furniture(child):
             continue
         if name in _HEADINGS:
             heading = _text(child).replace("**", "")
@@ -113,12 +124,58 @@ def _marker(li: Tag) -> str:
     return "• "
 
 
+def _is_furniture(tag: Tag) -> bool:
+    """Site chrome by its name: class or id "footer", "nav", "menu", "copyright", role=navigation."""
+    attrs = tag.attrs or {}
+    if attrs.get("role") in ("navigation", "contentinfo", "banner"):
+        return True
+    names = " ".join(attrs.get("class") or []) + " " + str(attrs.get("id") or "")
+    return bool(names.strip()) and bool(_FURNITURE_ATTR.search(names))
+
+
+def _span(cell: Tag, attr: str) -> int:
+    try:
+        return max(1, min(int(str(cell.get(attr, "1")).strip() or 1), 100))
+    except ValueError:
+        return 1
+
+
+def _grid_row(tr: Tag, lines: _Lines) -> tuple[list[Tag], list[str]]:
+    """The row's own cells, and its texts with rowspan/colspan cells filled in."""
+    table = tr.find_parent("table")
+    pending = lines.spans.setdefault(id(table), {})
+    cells = tr.find_all(["td", "th"], recursive=False)
+    texts: list[str] = []
+    col = 0
+    queue = list(cells)
+    while queue or any(c >= col for c in pending):
+        if col in pending:
+            left, text = pending[col]
+            texts.append(text)
+            if left <= 1:
+                del pending[col]
+            else:
+                pending[col] = (left - 1, text)
+            col += 1
+            continue
+        if not queue:
+            break
+        cell = queue.pop(0)
+        text, cols, rows = _text(cell), _span(cell, "colspan"), _span(cell, "rowspan")
+        for k in range(cols):
+            texts.append(text)
+            if rows > 1:
+                pending[col + k] = (rows - 1, text)
+        col += cols
+    return cells, texts
+
+
 def _row(tr: Tag, lines: _Lines) -> None:
     lines.flush()
-    cells = [c for c in tr.find_all(["td", "th"], recursive=False)]
-    texts = [t for t in (_text(c) for c in cells) if t]
-    if len(texts) > 1:
-        lines.emit("\t".join(texts), tr.sourceline)
+    cells, grid = _grid_row(tr, lines)
+    texts = [t for t in grid if t]
+    if len(texts) > 1 or (texts and len(grid) > len(cells)):
+        lines.emit("\t" + "\t".join(texts) + "\t", tr.sourceline)
     else:                               # a layout table: read the cell as ordinary blocks
         for cell in cells:
             _walk(cell, lines)
@@ -142,10 +199,13 @@ def read(path: str, data: bytes) -> list[SourceLine]:
     markup = decode_bytes(data, declared_charset(data))
     if markup is None:
         raise CorpusError(path, "not HTML: no character encoding fits its bytes")
+    if not _MARKUP.search(markup[:20000]):
+        lines = read_text_lines(path, data)
+        return [SourceLine(i + 1, t) for i, t in enumerate(lines)], "line"
     try:
         found = html_lines(markup)
     except RecursionError:
         raise CorpusError(path, "HTML nested too deeply to read") from None
     if not found:
         raise CorpusError(path, "the page has no text")
-    return [SourceLine(number, text) for number, text in found]
+    return [SourceLine(number, text) for number, (_, text) in enumerate(found, start=1)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import math
+import sys
 import operator
 import re
 from collections import Counter
@@ -97,6 +98,18 @@ def looks_binary(data: bytes) -> bool:
     return bad / max(len(sample), 1) > 0.05
 
 
+def _nearly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few bad bytes (a cut last character, a stray 0xFF) stays UTF-8: the bad
+    bytes become U+FFFD and a one-line warning says so, instead of the whole report being
+    rejected or read as a Cyrillic code page (which turns every letter into mojibake)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    if bad and good >= 20 * bad:
+        return text
+    return None
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> str | None:
     """Text from bytes: BOM, UTF-8, a declared encoding (HTML meta), Cyrillic code pages,
     then generic detection. None when nothing fits."""
@@ -107,6 +120,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str | None:
         return data.decode("utf-8")   # valid UTF-8 is UTF-8, whatever a meta tag claims
     except UnicodeDecodeError:
         pass
+    nearly = _nearly_utf8(data)
+    if nearly is not None:
+        return nearly
     if declared:
         try:
             return data.decode(codecs.lookup(declared).name)
@@ -127,6 +143,10 @@ def decode_text(path: str, data: bytes) -> str:
     text = decode_bytes(data)
     if text is None:
         raise CorpusError(path, "not text: no character encoding fits its bytes (binary file?)")
+    bad = text.count("\ufffd")
+    if bad and "\ufffd" not in data.decode("utf-8", errors="ignore"):
+        print(f"предупреждение: {path}: {bad} испорченных байт заменены знаком «\ufffd», "
+              f"остальной текст прочитан", file=sys.stderr)
     if not text.strip():
         raise CorpusError(path, "the file is empty")
     return text
