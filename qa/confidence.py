@@ -4,7 +4,8 @@ The default ranker's score is a log-odds that a passage answers the question. Be
 threshold calibrated on out-of-fold scores of the gold sets (``muniqa.eval.train_ranker``:
 the highest one that hides at most ~2% of real answers), a passage is a nearby fragment,
 not an answer; when the best passage is below it, the question has no confident answer
-(«xyzzy qwerty», or questions the reports do not cover). Systems without that score
+(questions the reports do not cover); a question none of whose words any passage holds
+(«xyzzy qwerty») never has one. Systems without that score
 (dense or BM25 alone, RRF, convex) are not judged: their passages count as answers.
 """
 from __future__ import annotations

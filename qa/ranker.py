@@ -24,6 +24,9 @@ import numpy as np
 
 FEATURES = ("d_gap", "d_z", "s_gap", "s_z", "b_mm", "b_rel", "cov", "b_mm_x_covtop")
 WEIGHTS_FILE = Path(__file__).with_name("ranker.json")
+# A question none of whose words any passage holds («xyzzy qwerty») is answered by cosine
+# alone, which always finds a "best" passage; it is never a confident answer.
+UNKNOWN_WORDS_PENALTY = 100.0
 
 
 def _z(x: np.ndarray, ref: np.ndarray) -> np.ndarray:

@@ -159,6 +159,8 @@ class Retriever:
             held = question if cfg.held_out else None
             logit = ranker.score(x, held)
             sure = ranker.confidence(logit, absolute, held)      # does it answer at all?
+            if absolute[:, 2].max() <= 0:   # no word of the question is in any passage
+                sure = sure - ranker.UNKNOWN_WORDS_PENALTY
             order = np.lexsort((cand, -logit))
             if cfg.diversity and asks_for_cities(question):
                 cities = [self.data.documents[self.data.chunks[int(i)].doc_id].meta.city for i in cand]

@@ -28,7 +28,7 @@ def test_blank_question_is_a_clear_error_in_the_api(bundled, question):
 def test_blank_question_exits_2_with_one_russian_line(bundled):
     res = run_cli("ask", "  ", "--index", str(bundled.index_dir))
     assert res.returncode == 2
-    assert res.stderr.strip().startswith("Ошибка: Пустой вопрос")
+    assert res.stderr.strip().lower().startswith("ошибка: пустой вопрос")
     assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
     assert res.stdout == ""
 
