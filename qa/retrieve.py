@@ -159,7 +159,7 @@ class Retriever:
             held = question if cfg.held_out else None
             logit = ranker.score(x, held)
             sure = ranker.confidence(logit, absolute, held)      # does it answer at all?
-            if absolute[:, 2].max() <= 0:   # no word of the question is in any passage
+            if len(absolute) and absolute[:, 2].max() <= 0:   # no word of the question in any passage
                 sure = sure - ranker.UNKNOWN_WORDS_PENALTY
             order = np.lexsort((cand, -logit))
             if cfg.diversity and asks_for_cities(question):
