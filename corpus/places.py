@@ -76,10 +76,15 @@ def _load_raw() -> dict:
     from .places_build import build
     raw = build()
     raw["version"] = _version_key()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(raw, fh, ensure_ascii=False, separators=(",", ":"))
-    os.replace(tmp, path)                          # atomic: parallel builders never see half a file
+    tmp = None
+    try:                                           # a cache that cannot be written (full disk) is no error
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(raw, fh, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, path)                      # atomic: parallel builders never see half a file
+    except OSError:
+        if tmp:
+            os.unlink(tmp) if os.path.exists(tmp) else None
     return raw
 
 
