@@ -27,7 +27,7 @@ _LIST_MARKER = re.compile(r"^(?:[-–—•*·]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s)")
 _SENTENCE_END = tuple(".!?;:»\")…")
 _ABBREVIATION_END = re.compile(r"(?:\b(?:[гсдулпт]|гг|ул|им|пр|обл|руб|тыс|млн|млрд|т\.д|т\.п|ст|рис)|\b[А-ЯЁ])\.$")
 # «Статья 1.3. Сфера действия», «Глава 2», «Раздел IV»: legal structure, a section each
-_ARTICLE = re.compile(r"^(?:Статья|Глава|Раздел|ГЛАВА|РАЗДЕЛ|СТАТЬЯ)\s+(?:\d+(?:\.\d+)*|[IVXLC]+)\b\.?(?:\s|$)")
+_ARTICLE = re.compile(r"^(?:Статья|Глава|Раздел|ГЛАВА|РАЗДЕЛ|СТАТЬЯ)\s+(?:\d+(?:\.\d+)*|[IVXLC]+)(?:\.\s|\.?$)")
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*¹²³⁴⁵⁶⁷⁸⁹])\s*\)?\s*\S")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^(?:стр\.?|страница)\s*\d{1,3}$", re.I)
 
@@ -75,7 +75,7 @@ def fix_hyphens(text: str) -> str:
     return text
 
 
-_BROKEN_HYPHEN = re.compile(r"(?<![\w-])([А-Яа-яЁё]{2,})- ([А-Яа-яЁё]{3,})")
+_BROKEN_HYPHEN = re.compile(r"(?<!\w)([А-Яа-яЁё]{2,})- ([А-Яа-яЁё]{3,})")
 _SUSPENDED = {"или", "либо", "и", "а", "ни"}
 
 
@@ -155,6 +155,10 @@ def _broken_word(prev: str, nxt: str) -> bool:
 
 def join_lines(lines: list[str]) -> str:
     """Lines of one block (a table cell) joined as running text, hyphenation undone."""
+    return _BROKEN_HYPHEN.sub(_mend_hyphen, _join_block(lines))
+
+
+def _join_block(lines: list[str]) -> str:
     out = ""
     for line in (fix_hyphens(t) for t in lines if t):
         sep = _join(out, line) if out else ""
@@ -171,12 +175,17 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _starts_paragraph(prev: _Line, line: _Line, wrap_width: int) -> bool:
+    if (prev.is_heading and line.text[:1].islower() and not line.is_table and not line.is_heading
+            and _ARTICLE.match(prev.text) and not prev.text.endswith(".")):
+        return False                   # «Статья 12. Порядок ведения реестра» / «муниципальных услуг»
     if line.is_table or prev.is_table or line.is_heading or prev.is_heading:
         return True
     if line.is_note != prev.is_note or (line.is_note and _NOTE_MARK.match(line.text)):
         return True
     if line.text[:1] in ",.;:)»":
-        return False                   # PDFium breaks a line before a comma after a link
+        return False
+    if re.search(r"(?:^|\s)\d{1,3}(?: \d{3})*$", prev.text) and re.match(r"\d{3}(?:[,.]\d+)?(?:\s|$)", line.text):
+        return False                   # «10 820» / «639,09»: one number wrapped at the line end                   # PDFium breaks a line before a comma after a link
     if line.text[:1].islower() or re.search(r"\w-$", prev.text):
         return False
     if _LIST_MARKER.match(line.text) or _ends_sentence(prev.text):
@@ -222,6 +231,7 @@ def clean_lines(lines: list[SourceLine]) -> CleanResult:
             parts.append("\n\n")
             offset += 2
         start = offset
+        first_part = len(parts)
         for i, (sep, line) in enumerate(pieces):
             text = line.text
             if i + 1 < len(pieces) and pieces[i + 1][0] == "\x00":
@@ -237,6 +247,7 @@ def clean_lines(lines: list[SourceLine]) -> CleanResult:
         first = pieces[0][1]
         last = number == len(paragraphs) - 1
         if first.is_heading or (not first.is_table and not last and _looks_like_heading(first.text, len(pieces) == 1)):
-            out.headings.append((start, first.text.rstrip(".").strip(" |")))
+            title = "".join(parts[first_part:]) if first.is_heading and len(pieces) > 1 else first.text
+            out.headings.append((start, title.rstrip(".").strip(" |")))
     out.text = "".join(parts)
     return out

@@ -8,15 +8,18 @@ own date in fixed places, tried in this order:
    01.12.2021", "город Москва 20 февраля 2002 года"), never after a citing word (законом,
    постановления, в редакции ...);
 2. its title page: an approval line («__» ______ 2019 г.) or a place with a year ("Москва, 2020");
-3. its title: "в 2024 году", "на 2020–2022 годы", "за 2018 г.", a year ending the title.
+3. its title: "в 2024 году", "на 2020–2022 годы", "за 2018 г.", a year ending the title;
+4. an annual report's first pages: "в 2024 году" repeated more than any other year.
 Nothing found means no year: absent beats wrong.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 ACT_CHARS = 1500        # act lines and title pages sit at the top
 TITLE_CHARS = 1000
+REPORT_CHARS = 4000     # an annual report says "в 2024 году" on its first pages
 _MONTHS = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
 _YEAR = r"((?:19|20)\d\d)"
 _DATE = re.compile(rf"(?:«?\s*\d{{1,2}}\s*»?\s+(?:{_MONTHS})\s+{_YEAR}|\b\d{{1,2}}\.\d{{1,2}}\.{_YEAR})"
@@ -27,12 +30,13 @@ _OWN_BEFORE = re.compile(r"(?:\b(?:приказ|указ|постановлен�
                          r"\bгород\s+\S+|\bг\.\s*\S+)\s*$", re.IGNORECASE)
 _CITING = re.compile(r"(?:\bзакон|кодекс|постановлени(?:ем|я|й)|приказ(?:ом|а|ов)|указ(?:ом|а)|"
                      r"распоряжени(?:ем|я)|решени(?:ем|я)|редакци|ред\.|изменени|утвержденн|"
-                     r"утвержден[аоы]?|зарегистрирован|регистрац|опубликован)", re.IGNORECASE)
+                     r"утвержден[аоы]?|зарегистрирован|регистрац|опубликован|подписан)", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"(?:^|\n)\s*(?:[•\-–—*]|\d+[.)])\s[^\n]*$")
-_APPROVAL = re.compile(rf"(?:»|_{{2,}})[\s_]*(?:[а-я]+\s+|\d\d\s+)?{_YEAR}\s*(?:г\.?|года)", re.IGNORECASE)
+_APPROVAL = re.compile(rf"(?:»|_{{2,}}>?|[—–-]{{2,}}>?)[\s_]*(?:[а-я]+\s+|\d\d\s+)?{_YEAR}\s*(?:г\.?|года)", re.IGNORECASE)
 _PLACE_YEAR = re.compile(rf"^[ \t]*[А-ЯЁ][А-ЯЁа-яё-]+,?[ \t]+{_YEAR}[ \t]*(?:г\.?|года)?[ \t]*$", re.MULTILINE)
 _SPAN = re.compile(rf"\b{_YEAR}\s*[–—-]\s*{_YEAR}\s*(?:годы|гг\.?|года)")
 _TITLE_YEAR = re.compile(rf"(?:\b(?:в|за|на)\s+{_YEAR}\s*(?:год[ауые]?|г\.)|\({_YEAR}\))", re.IGNORECASE)
+_IN_YEAR = re.compile(rf"\b[вВ]\s+{_YEAR}\s*(?:году|г\.)")
 _TRAILING_YEAR = re.compile(rf"\s{_YEAR}\s*(?:г\.?|года?)?\s*$")
 
 
@@ -81,4 +85,15 @@ def detect_years(text: str) -> tuple[int | None, int | None]:
     year = _act_year(head) or _title_page_year(head)
     if year:
         return year, None
-    return _title_years(text[:TITLE_CHARS])
+    titled = _title_years(text[:TITLE_CHARS])
+    return titled if titled[0] else (_reported_year(text[:REPORT_CHARS]), None)
+
+
+def _reported_year(head: str) -> int | None:
+    """An annual report's year: "в 2024 году" repeated in its first pages more than any other
+    year so (one mention, or a tie, is not enough)."""
+    counts = Counter(int(y) for y in _IN_YEAR.findall(head))
+    ranked = counts.most_common(2)
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+        return ranked[0][0]
+    return None

@@ -21,10 +21,14 @@ from . import places
 from .morph import analyzer
 
 HEAD_CHARS = 4000
+HEADER_CHARS = 400      # where a document names its author and title
 _WORD = r"[А-ЯЁ][А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*"
 # "г. Краснодар", "город Москва", "города Тулы"; in "2014 г. Регистрационный" (г. = года) the
 # gazetteer refuses the word.
-_DATELINE = re.compile(rf"(?:\bг\.|\bгор\.|\bгород[а-я]*)[ \t]*({_WORD}(?:[ \t]+{_WORD})?)")
+_DATELINE = re.compile(r"(?i:\b(?:администраци|мэри)[яиею]\s+город\w*(?:\s+округ\w*)?|\bгородско\w+\s+округ\w*|"
+                       r"\bмуниципальн\w+\s+образовани\w+(?:\s+город\w*)?|\bг\.\s?о\.|\bг\.|\bгор\.|\bгород\w*|"
+                       r"\b(?:администраци|мэри)[яиею]|\bпос\.|\bпос[её]л(?:ок|ка|ке)\b|\bсел[оа]\b)"
+                       rf"[ \t«\"]*({_WORD}(?:[ \t]+{_WORD})?)")
 # A short line that is only a place, maybe with a year or "Кремль": "МОСКВА", "Москва, 2020".
 _PLACE_LINE = re.compile(rf"^[ \t]*({_WORD}(?:[ \t]+{_WORD})?)[ \t]*(?:,[ \t]*Кремль|,?[ \t]*(?:19|20)\d\d[ \t]*(?:г\.?|года)?)?[ \t]*$",
                          re.MULTILINE)
@@ -51,7 +55,7 @@ def _nominative(phrase: str) -> list[str]:
 def _russian_places(phrase: str) -> list[places.Place]:
     """Russian settlements or regions the capitalised ``phrase`` names, first reading first."""
     for candidate in _nominative(phrase):
-        found = [p for p in places.lookup(candidate, capitalised=True)
+        found = [p for p in places.lookup(candidate, capitalised=True, adjectives=False)
                  if p.country_code == "RU" and p.kind in ("city", "region")]
         if found:
             return found
@@ -79,13 +83,14 @@ def detect_city(text: str) -> list[str]:
             (settlements if p.kind == "city" else regions)[p.name] += 3
     for m in _DATELINE.finditer(head):
         for p in _russian_places(m.group(1))[:1]:
-            if p.kind == "city":
-                settlements[p.name] += 2
+            (settlements if p.kind == "city" else regions)[p.name] += 2
     if settlements:
         return [settlements.most_common(1)[0][0]]
-    regions.update(name for m in _REGION.finditer(head) if (name := _region_name(m)))
+    for m in _REGION.finditer(head):
+        if name := _region_name(m):                 # a header mention weighs more than one in the body
+            regions[name] += 2 if m.start() < HEADER_CHARS else 1
     if regions:
-        name, count = regions.most_common(1)[0]
-        if count >= 2 or len(regions) == 1:
+        (name, count), *rest = regions.most_common(2)
+        if count >= 2 and (not rest or rest[0][1] < count):
             return [name]
     return []

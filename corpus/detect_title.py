@@ -18,11 +18,15 @@ MAX_TITLE = 160
 _JUNK = re.compile(r"^\W*(?:документ\s+подписан|подписан[оа]?\s+(?:эп|электронн)|утверждаю|утвержден[аоы]?\b|"
                    r"согласовано|опубликовано|зарегистрирован|приложение|список\s+изменяющих|содержание|"
                    r"оглавление|проект\b|экземпляр|копия\b|сертификат|владелец|действителен|"
-                   r"[РВ]\d{6,}|\W*$)", re.IGNORECASE)
+                   r"[РВ]\d{6,}|\W*$|"
+                   r"(?:заместитель|директор|начальник|глава|руководитель|председатель|министр|губернатор|"
+                   r"мэр|президент|разработчик|исполнитель|заказчик)\b(?!\s+(?:о|об)\s))", re.IGNORECASE)
 _SUBJECT = re.compile(r"^(?:О|Об|Обо)\s+\S", re.IGNORECASE)
 # "... Приказ 31 декабря 2014 года № 380 Об утверждении правил ... Зарегистрирован ...": one run-on paragraph
 _INLINE_SUBJECT = re.compile(r"(?:№|N)\s*[\w-]+\s+((?:О|Об|Обо)\s.{10,300}?)(?=\s+(?:Зарегистрирован|В соответствии|"
                              r"Руководствуясь|На основании|В целях)|\n|$)")
+# Body text, not a title: starts in lowercase or with a body phrase.
+_NOT_A_TITLE = re.compile(r"^(?:[а-яё]|В\s+соответствии|На\s+основании|Руководствуясь|Настоящ)", )
 _TOC_LINE = re.compile(r"\s\d{1,3}\s*$")
 # Each topic is a pattern over lowercase text: phrases, so that "международного договора" in a
 # law or "Межрегиональная общественная организация" in a name is no evidence.
@@ -43,7 +47,7 @@ def _reads_as_russian(text: str) -> bool:
     if len(words) < 2:
         return False
     known = sum(analyzer().word_is_known(w.lower()) for w in words[:30])
-    return known >= 0.6 * min(len(words), 30)
+    return known >= 0.75 * min(len(words), 30)
 
 
 def _sentence_case(text: str) -> str:
@@ -51,8 +55,8 @@ def _sentence_case(text: str) -> str:
     if not text.isupper():
         return text
     words = text.split(" ")
-    out = [w if (len(w) <= 5 and not analyzer().word_is_known(w.lower()) and i) else w.lower()
-           for i, w in enumerate(words)]
+    out = [w if (len(w) <= 5 and not analyzer().word_is_known(w.lower().strip(".,;:«»\"()")) and i)
+           else w.lower() for i, w in enumerate(words)]
     first = out[0]
     out[0] = first[:1].upper() + first[1:]
     return " ".join(out)
@@ -80,14 +84,24 @@ def detect_title(text: str, fallback: str) -> str:
     inline = _INLINE_SUBJECT.search(paras[0]) if paras else None
     if inline and _reads_as_russian(inline.group(1)):
         return _shorten(_sentence_case(inline.group(1)))
-    for para in paras:
+    for i, para in enumerate(paras):
         lines = para.split("\n")
-        if len(lines) > 1 and lines[0].isupper() and len(lines[0].split()) <= 3:
+        if len(lines) > 1 and lines[0].isupper() and len(lines[0].split()) == 1:
             para = lines[1]                             # "ХАБАРОВСК" over "Международная деятельность ..."
+        elif len(lines) > 1 and lines[0].isupper() and len(lines[0].split()) <= 4 \
+                and not _JUNK.match(lines[0]) and _reads_as_russian(lines[0]):
+            return _sentence_case(lines[0].strip())     # "ЦЕНОВОЙ АНАЛИЗ" over its first body line
         first_line = para.split("\n", 1)[0]
-        if _JUNK.match(first_line) or _TOC_LINE.search(first_line) or len(para.split()) < 3:
+        if _JUNK.match(first_line) or _TOC_LINE.search(first_line) or _NOT_A_TITLE.match(first_line):
             continue
-        if _reads_as_russian(para):
+        nxt = paras[i + 1] if i + 1 < len(paras) else ""
+        if para.isupper() and len(para.split()) == 2 and nxt[:1].islower() and _reads_as_russian(para + " " + nxt):
+            return _shorten(_sentence_case(para) + " " + nxt)   # "ТЕХНИЧЕСКОЕ ЗАДАНИЕ" + "на оказание услуг ..."
+        if para.isupper() and len(para.split()) == 2 and _reads_as_russian(para) and not nxt[:1].islower():
+            heading = _sentence_case(para)              # "ЦЕНОВОЙ АНАЛИЗ" over a body paragraph
+            if not _JUNK.match(heading):
+                return heading
+        if len(para.split()) >= 3 and _reads_as_russian(para):
             return _shorten(_sentence_case(para))
     return fallback
 

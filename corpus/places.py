@@ -29,7 +29,7 @@ from importlib.metadata import version
 
 from .places_names import norm
 
-TABLE_VERSION = 3
+TABLE_VERSION = 4
 KINDS = ("city", "country", "region")
 
 
@@ -76,16 +76,25 @@ def _load_raw() -> dict:
     from .places_build import build
     raw = build()
     raw["version"] = _version_key()
-    tmp = None
-    try:                                           # a cache that cannot be written (full disk) is no error
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        _save(raw, path)
+    except OSError:
+        pass                                       # a full or read-only disk: use the table unsaved
+    return raw
+
+
+def _save(raw: dict, path) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(raw, fh, ensure_ascii=False, separators=(",", ":"))
         os.replace(tmp, path)                      # atomic: parallel builders never see half a file
-    except OSError:
-        if tmp:
-            os.unlink(tmp) if os.path.exists(tmp) else None
-    return raw
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    for old in path.parent.glob("places-*.json"):  # tables of older versions are dead weight
+        if old != path:
+            old.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=1)
@@ -114,13 +123,13 @@ def is_ambiguous(lemma: str) -> bool:
     return norm(lemma) in _table().ambiguous
 
 
-def _indices(lemma: str, capitalised: bool | None) -> list[int]:
+def _indices(lemma: str, capitalised: bool | None, adjectives: bool = True) -> list[int]:
     t = _table()
     key = norm(lemma)
     named = list(t.names.get(key, ()))
     if named and key in t.ambiguous and not capitalised:
         named = []
-    adjective = [i for i in t.adjectives.get(key, ()) if i not in named]
+    adjective = [i for i in t.adjectives.get(key, ()) if i not in named] if adjectives else []
 
     def rank(i: int) -> tuple:
         p = t.places[i]
@@ -128,14 +137,15 @@ def _indices(lemma: str, capitalised: bool | None) -> list[int]:
     return sorted(named, key=rank) + sorted(adjective, key=rank)
 
 
-def lookup(lemma: str, capitalised: bool | None = None) -> list[Place]:
+def lookup(lemma: str, capitalised: bool | None = None, adjectives: bool = True) -> list[Place]:
     """Places ``lemma`` names (as a name, alias or adjective), countries and most populous first.
 
     An ambiguous lemma (``is_ambiguous``) yields places only when ``capitalised`` is True:
     pass it when the word was capitalised in the text, not at a sentence start.
+    ``adjectives=False`` matches names only ("томский" then names nothing).
     """
     t = _table()
-    return [t.places[i] for i in _indices(lemma, capitalised)]
+    return [t.places[i] for i in _indices(lemma, capitalised, adjectives)]
 
 
 def country(code_or_name: str) -> Place | None:

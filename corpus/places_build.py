@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gettext
 import json
+from functools import lru_cache
 from importlib import resources
 
 import pycountry
@@ -120,24 +121,28 @@ def _region_rows() -> list[dict]:
     return rows
 
 
+@lru_cache(maxsize=None)
 def _word_lemma(word: str) -> str:
-    """Lemma of a noun or adjective inside a name; other words (participles) stay as written."""
+    """Lemma of a noun or adjective inside a name; other words (participles, and words the
+    dictionary does not know: guessing their lemma is slow and wrong) stay as written."""
     from .morph import analyzer
+    if not analyzer().word_is_known(word):
+        return word
     for parse in analyzer().parse(word):
         if parse.tag.POS in ("NOUN", "ADJF"):
             return norm(parse.normal_form)
     return word
 
 
-def _lemma_variants(name: str) -> set[str]:
+@lru_cache(maxsize=None)
+def _lemma_variants(name: str) -> frozenset[str]:
     """The key forms of a (multi-word) name: as written and word by word lemmatized
     ("томская область" and "томский область"), since callers key queries by lemmas."""
-    from .morph import analyzer
     key = norm(name.replace("(", " ").replace(")", " ").replace("—", " "))
     out = {key}
     if " " in key:
         out.add(" ".join(_word_lemma(w) for w in key.split()))
-    return out
+    return frozenset(out)
 
 
 def build() -> dict:

@@ -128,11 +128,19 @@ def synthetic_index(base: IndexData, n_chunks: int, seed: int = 0) -> IndexData:
         tokens.append(base.tokens[src[i]] + [vocab[j] for j in extra[i]])
     vectors = base.vectors[src] + rng.normal(0, 0.03, (n_chunks, base.vectors.shape[1])).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    from muniqa.index.sentvec import SentenceVectors
+    groups = []
+    for i in range(n_chunks):        # the source passage's sentences, varied like its vector
+        g = base.sentences.group(int(src[i])).astype(np.float32)
+        g = g + rng.normal(0, 0.03, g.shape).astype(np.float32)
+        groups.append(g / np.linalg.norm(g, axis=1, keepdims=True))
+    sentences = SentenceVectors.from_groups(groups, vectors.shape[1])
     started = time.perf_counter()
     dense = DenseIndex.build(vectors, vectors.shape[1])
     lexical = LexicalIndex.build(tokens)
     build = time.perf_counter() - started
-    data = IndexData(Path("synthetic"), {"dense_kind": dense.kind}, docs, chunks, tokens, vectors, dense, lexical)
+    data = IndexData(Path("synthetic"), {"dense_kind": dense.kind}, docs, chunks, tokens, vectors, dense, lexical,
+                     sentences)
     data.build_seconds = build
     return data
 

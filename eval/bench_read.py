@@ -7,6 +7,11 @@ is the bottleneck. Run from a checkout (it borrows the test fixture makers to bu
 
 Each bundled report is repeated ``--repeat`` times into one file per format; timings are the
 best of ``--rounds`` runs of ``read_file`` (decode/parse) and ``clean_lines`` (cleaning).
+
+``--real`` measures the real documents of ../shared/realdocs-dev instead, summed per kind
+(text PDF, scanned or garbled PDF read by OCR, DOCX, HTML, text), one cold run each: OCR
+runs with an empty cache (a temporary data dir), so its pages/s is what a first index costs;
+a second, cached pass is reported beside it.
 """
 from __future__ import annotations
 
@@ -88,12 +93,74 @@ def measure(path: Path, rounds: int) -> dict:
             "kchars_per_s": round(len(cleaned.text) / total / 1000, 1)}
 
 
+def _kind(path: Path, ocr_pages: int) -> str:
+    if path.suffix == ".pdf":
+        return "pdf-ocr" if ocr_pages else "pdf-text"
+    return {".docx": "docx", ".html": "html", ".txt": "txt"}.get(path.suffix, path.suffix)
+
+
+def measure_real(folder: Path) -> dict:
+    """Per kind of real document: files, pages, MB, seconds, pages/s, kchars/s (cold, then cached OCR)."""
+    import os
+    from muniqa.corpus.loader import load_document
+    files = sorted(p for p in folder.iterdir() if p.name.split("_")[0] in ("pdf", "scan", "docx", "html", "txt"))
+    for warm in [f for f in files if f.name.startswith(("docx_table", "html_tula", "pdf_table_gdp", "txt_const"))]:
+        load_document(warm)              # imports, pymorphy3's dictionaries: paid once per process
+    totals: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as home:
+        old = os.environ.get("MUNIQA_HOME")
+        os.environ["MUNIQA_HOME"] = home              # an empty OCR cache
+        try:
+            for path in files:
+                t0 = time.perf_counter()
+                doc = load_document(path)
+                cold = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                load_document(path)
+                warm = time.perf_counter() - t0
+                kind = _kind(path, len(doc.ocr_pages))
+                row = totals.setdefault(kind, {"files": 0, "pages": 0, "mb": 0.0, "chars": 0,
+                                               "seconds": 0.0, "cached_seconds": 0.0})
+                row["files"] += 1
+                row["pages"] += len(set(doc.pages.values()))
+                row["mb"] += path.stat().st_size / 2**20
+                row["chars"] += len(doc.text)
+                row["seconds"] += cold
+                row["cached_seconds"] += warm
+        finally:
+            if old is None:
+                os.environ.pop("MUNIQA_HOME", None)
+            else:
+                os.environ["MUNIQA_HOME"] = old
+    for row in totals.values():
+        row["mb"] = round(row["mb"], 2)
+        row["pages_per_s"] = round(row["pages"] / row["seconds"], 2) if row["pages"] else None
+        row["kchars_per_s"] = round(row["chars"] / row["seconds"] / 1000, 1)
+        row["seconds"], row["cached_seconds"] = round(row["seconds"], 2), round(row["cached_seconds"], 2)
+    return totals
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=24, help="copies of the bundled reports per file")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--real", action="store_true", help="measure ../shared/realdocs-dev instead")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
+    if args.real:
+        from muniqa.eval.shared_data import shared_path
+        folder = shared_path("realdocs-dev")
+        if folder is None:
+            raise SystemExit("realdocs-dev not found: set MUNIQA_SHARED to the shared folder")
+        results = measure_real(folder)
+        if args.json:
+            print(json.dumps(results, ensure_ascii=False, indent=1))
+            return
+        print(f"{'kind':<9} {'files':>5} {'pages':>5} {'MB':>6} {'s':>7} {'cached s':>8} {'pages/s':>8} {'kchar/s':>8}")
+        for kind, r in results.items():
+            print(f"{kind:<9} {r['files']:>5} {r['pages'] or '-':>5} {r['mb']:>6} {r['seconds']:>7} "
+                  f"{r['cached_seconds']:>8} {r['pages_per_s'] or '-':>8} {r['kchars_per_s']:>8}")
+        return
     clean_lines(read_file(sorted(bundled_reports_dir().glob("*.txt"))[0]).lines)   # warm caches
     with tempfile.TemporaryDirectory() as tmp:
         files = build_files(Path(tmp), args.repeat)

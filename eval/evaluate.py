@@ -7,6 +7,7 @@ index, so their differences come from retrieval alone.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import warnings
@@ -19,6 +20,7 @@ from muniqa.corpus.document import Document, Metadata
 from muniqa.index.chunker import ChunkerSettings
 from muniqa.index.datadir import data_dir
 from muniqa.qa.api import Muniqa
+from muniqa.qa.confidence import answers
 
 from .gold import GoldQuestion, gold_corpus, load_gold, normalize, relevant_passages
 from .systems import SystemSpec, parse_spec
@@ -104,11 +106,17 @@ def _score_system(result: EvalResult, spec: SystemSpec, questions: list[GoldQues
     data = m.data
     passages = [(c.doc_id, normalize(c.text)) for c in data.chunks]
     qrels, runs, rows = {}, {}, []
+    cfg = spec.retrieval
+    if cfg.fusion == "learned" and not cfg.held_out:
+        cfg = dataclasses.replace(cfg, held_out=True)
+    judged = cfg.fusion == "learned" and cfg.dense and cfg.lexical == "lemma"
+    hidden = 0
     for q in questions:
         rel = relevant_passages(q, passages)
         if not rel and warn:
             result.warnings.append(f"{result.gold}: {q.id}: no single passage holds a quote; scored as a miss")
-        hits = m.retriever().search(q.question, k=k, config=spec.retrieval, query_vector=vectors.get(q.id))
+        hits = m.retriever().search(q.question, k=k, config=cfg, query_vector=vectors.get(q.id))
+        hidden += bool(judged and hits and not answers(hits[0].logit))
         qrels[q.id] = {str(i): 1 for i in rel} or {"none": 1}
         runs[q.id] = {str(h.chunk): float(k - r) for r, h in enumerate(hits)} or {"-1": 0.0}
         first = next((r + 1 for r, h in enumerate(hits) if h.chunk in rel), None)
@@ -125,6 +133,12 @@ def _score_system(result: EvalResult, spec: SystemSpec, questions: list[GoldQues
     if lists:
         cov = np.array([len(r.quotes_found) / len(q.quotes) for q, r in lists])
         means["coverage@10"] = round(float(cov.mean()), 4)
+    if judged:
+        false = sum(bool(h) and answers(h[0].logit) for h in
+                    (m.retriever().search(q.question, k=1, config=cfg) for q in result.unanswerable))
+        means["hidden_answer"] = round(hidden / len(questions), 4)
+        if result.unanswerable:
+            means["false_answer"] = round(false / len(result.unanswerable), 4)
     means["n"] = len(questions)
     result.systems[spec.label] = means
     result.per_query[spec.label] = per_query

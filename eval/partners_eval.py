@@ -11,6 +11,21 @@ or the extracted name is one of the gold ``aliases`` (transliterations differ: �
 ``muniqa eval eval/gold/partners.jsonl`` runs the index-time extraction on the corpus
 (bundled reports by default) and reports these figures; ``errors`` lists gold quotes not
 found in their document.
+
+Labelling rules of ``eval/gold/partners.jsonl`` (written before labelling):
+- a partner is a foreign place the report ties to its own city by something done or
+  agreed: an agreement, a visit, a joint event, an exchange, stated cooperation. Places
+  only listed (the members of an association), places in names (a university, a forum),
+  rivers, and Russian places are not partners;
+- a country is a partner only if the report names no place in it;
+- each sentence gives one relation, the most specific it states: draft_agreement (a
+  draft, preliminary arrangements, signing planned) > agreement (agreement, treaty,
+  protocol, memorandum) > delegation (visits, delegations, trips, talks) > event
+  (festivals, exhibitions, contests, tournaments, forums, conferences, seminars) >
+  exchange (exchange of experience, school children and students meeting, master
+  classes, training) > business > other (cooperation, friendly relations); and
+  sister_city besides, when the sentence calls the partner a sister city («Помимо
+  городов-побратимов…» does not).
 """
 from __future__ import annotations
 

@@ -16,7 +16,9 @@ from pathlib import Path
 from .evaluate import EvalResult
 from .significance import compare_all
 
-COLUMNS = ["success@1", "success@5", "success@10", "mrr@10", "ndcg@10", "coverage@10", "n"]
+COLUMNS = ["success@1", "success@5", "success@10", "mrr@10", "ndcg@10", "coverage@10",
+           "false_answer", "hidden_answer", "n"]
+DEFAULT = "hybrid"
 CHART_METRICS = ["success@1", "success@5", "mrr@10", "ndcg@10", "coverage@10"]
 
 
@@ -40,7 +42,24 @@ def format_table(results: list[EvalResult]) -> str:
         for system, metrics in res.systems.items():
             rows.append([res.gold, system] + [_cell(metrics.get(c)) for c in columns])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows)
+    table = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows)
+    return table + _default_vs_parts(results)
+
+
+def _default_vs_parts(results: list[EvalResult]) -> str:
+    """The default against every other system: MRR@10 difference and paired p-value."""
+    from .significance import paired_test
+    lines = []
+    for res in results:
+        if DEFAULT not in res.per_query:
+            continue
+        mine = res.per_query[DEFAULT]["mrr@10"]
+        for other, metrics in res.per_query.items():
+            if other != DEFAULT:
+                diff = mine.mean() - metrics["mrr@10"].mean()
+                lines.append(f"{res.gold}: {DEFAULT} vs {other}: MRR@10 {diff:+.3f}, "
+                             f"p = {paired_test(mine, metrics['mrr@10']):.4f}")
+    return ("\n\npaired randomization test (MRR@10):\n" + "\n".join(lines)) if lines else ""
 
 
 def _slug(text: str) -> str:

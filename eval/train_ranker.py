@@ -26,13 +26,20 @@ from muniqa.qa.retrieve import SYSTEMS
 from .evaluate import open_eval_index, xquad_corpus
 from .gold import gold_corpus, load_gold, normalize, relevant_passages
 
+OFF_TOPIC = "xquad-questions-on-bundled"   # ~100 unanswerable negatives: XQuAD asked of the reports
+
 DEFAULT_SETS = ["eval/gold/dev.jsonl", "eval/gold/dev2.jsonl", "eval/gold/realdocs.jsonl",
-                "xquad:sentence", "xquad:passage"]
+                "xquad:sentence", "xquad:passage", OFF_TOPIC]
 
 
 def collect(gold: str) -> list[dict]:
     """Per question: candidates, features, labels (empty for unanswerable questions)."""
-    if gold.startswith("xquad:"):
+    if gold == OFF_TOPIC:        # questions about other things asked of the bundled reports
+        from .gold import GoldQuestion
+        _, xq = xquad_corpus("passage")
+        questions = [GoldQuestion(q.id, q.question, "unanswerable") for q in xq[::12]]
+        corpus = []
+    elif gold.startswith("xquad:"):
         _, questions = xquad_corpus(gold.split(":", 1)[1])
         corpus = [gold]
     else:
@@ -45,14 +52,27 @@ def collect(gold: str) -> list[dict]:
     rows = []
     for q in questions:
         vec = m.embedder.embed_query(q.question)
-        cand, x, _, _ = retriever.candidates(q.question, vec, None, cfg)
+        cand, x, _, _, absolute = retriever.candidates(q.question, vec, None, cfg)
         answerable = q.kind != "unanswerable"
         rel = relevant_passages(q, passages) if answerable else {}
         if answerable and not rel:
             continue                       # its quotes are in no single passage: unusable
-        rows.append({"set": gold, "question": q.question, "fold": None, "cand": cand, "x": x,
+        rows.append({"set": gold, "question": q.question, "fold": None, "cand": cand, "x": x, "abs": absolute,
                      "y": np.isin(cand, list(rel)).astype(int), "answerable": answerable})
     return rows
+
+
+def _fit_confidence(tops: list[tuple[np.ndarray, bool, str]], c: float):
+    """Answerable (1) against unanswerable (0), one row per question: its top candidate's
+    ranking log-odds and absolute evidence; answerable and unanswerable weigh the same."""
+    from sklearn.linear_model import LogisticRegression
+    x = np.vstack([t[0] for t in tops])
+    y = np.array([int(t[1]) for t in tops])
+    if len(set(y)) < 2:
+        return None
+    w = np.where(y == 1, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1)) * len(y)
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=w)
+    return model.coef_[0].tolist(), float(model.intercept_[0])
 
 
 def _fit(rows: list[dict], c: float):
@@ -75,7 +95,7 @@ def _mrr(order_labels: np.ndarray) -> float:
 def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03) -> dict:
     rows = []
     for gold in sets:
-        if not gold.startswith("xquad:") and not Path(gold).exists():
+        if not gold.startswith("xquad") and not Path(gold).exists():
             print(f"skipped {gold}: not found")
             continue
         rows += collect(gold)
@@ -86,20 +106,41 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03) -
     models = [_fit([r for r in train_rows if r["fold"] != f], c) for f in range(folds)]
     full = _fit(train_rows, c)
     cv: dict[str, list[float]] = {}
-    tops = []                                    # (out-of-fold top log-odds, answerable, hit@1)
-    for r in rows:
+    for r in rows:                               # out-of-fold ranking
         coef, b = models[r["fold"]]
-        logit = r["x"] @ np.asarray(coef) + b if len(r["x"]) else np.zeros(0)
-        order = np.argsort(-logit, kind="stable")
+        r["logit"] = r["x"] @ np.asarray(coef) + b if len(r["x"]) else np.zeros(0)
+        r["top"] = int(np.argmax(r["logit"])) if len(r["logit"]) else -1
         if r["answerable"]:
+            order = np.argsort(-r["logit"], kind="stable")
             cv.setdefault(r["set"], []).append(_mrr(r["y"][order]))
-        tops.append((float(logit[order[0]]) if len(order) else -99.0, r["answerable"]))
-    threshold = calibrate(tops, hide)
+    tops = [(np.concatenate([[r["logit"][r["top"]]], r["abs"][r["top"]]]), r["answerable"], r["set"])
+            for r in rows if r["top"] >= 0]
+    folds_of_tops = [r["fold"] for r in rows if r["top"] >= 0]
+    conf_models = [_fit_confidence([t for t, f in zip(tops, folds_of_tops) if f != k], c) for k in range(folds)]
+    conf_full = _fit_confidence(tops, c)
+    oof = []                                     # out-of-fold confidence per question
+    for t, f in zip(tops, folds_of_tops):
+        cm = conf_models[f]
+        oof.append((float(t[0] @ np.asarray(cm[0]) + cm[1]) if cm else float(t[0][0]), t[1], t[2]))
+    # XQuAD's questions are far easier to be sure of: calibrate on the municipal sets only
+    threshold = calibrate([(v, a) for v, a, name in oof if not name.startswith("xquad")], hide)
+    rates = {}
+    for name in sorted({s for _, _, s in oof}):
+        ans = [v for v, a, s in oof if s == name and a]
+        una = [v for v, a, s in oof if s == name and not a]
+        rates[name] = {"hidden_answer": round(float(np.mean([v < threshold for v in ans])), 4) if ans else None,
+                       "false_answer": round(float(np.mean([v >= threshold for v in una])), 4) if una else None,
+                       "unanswerable": len(una)}
     report = {s: round(float(np.mean(v)), 4) for s, v in cv.items()}
+    confidence = None
+    if conf_full:
+        confidence = {"features": ["rank_logit", "dense", "best_sentence", "coverage"],
+                      "coef": conf_full[0], "intercept": conf_full[1],
+                      "folds": [{"coef": m[0], "intercept": m[1]} for m in conf_models]}
     return {"features": list(ranker.FEATURES), "coef": full[0], "intercept": full[1],
             "folds": [{"coef": m[0], "intercept": m[1]} for m in models],
-            "no_answer_logit": threshold, "c": c, "cv_mrr@10": report,
-            "trained_on": sorted({r["set"] for r in rows})}
+            "confidence": confidence, "no_answer_logit": threshold, "c": c, "cv_mrr@10": report,
+            "cv_no_answer": rates, "trained_on": sorted({r["set"] for r in rows})}
 
 
 def calibrate(tops: list[tuple[float, bool]], hide: float) -> float:
@@ -122,7 +163,8 @@ def main() -> None:
     args = ap.parse_args()
     result = train([s for s in args.sets.split(",") if s], args.folds, args.c, args.hide)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({k: result[k] for k in ("cv_mrr@10", "no_answer_logit")}, ensure_ascii=False))
+    print(json.dumps({k: result[k] for k in ("cv_mrr@10", "cv_no_answer", "no_answer_logit")},
+                     ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

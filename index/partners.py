@@ -19,7 +19,7 @@ from .partners_model import Mention
 from .partners_relations import relations, stated_year
 from .sentences import sentence_spans
 
-EXTRACTOR_VERSION = 3     # stored beside the rows; a new version re-extracts every document
+EXTRACTOR_VERSION = 4     # stored beside the rows; a new version re-extracts every document
 
 
 @lru_cache(maxsize=1)

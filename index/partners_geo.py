@@ -9,6 +9,7 @@ A name the gazetteer lacks is still a place when the text marks it as one ("г. 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,7 +79,7 @@ def country(text: str) -> PlaceRef | None:
     """A country named by ``text`` ("КНР", "Республика Корея", "Бирма/Мьянма"), if any."""
     for part in text.replace("/", ",").split(","):
         part = part.strip()
-        if not part:
+        if not re.search(r"[А-Яа-яЁё]", part):       # "AD" in a list of systems is not Andorra
             continue
         for form in forms(part):
             p = places.country(form)

@@ -29,6 +29,9 @@ _NAMED_AFTER = re.compile(r"\bимени\s+(?:[А-ЯЁ][\w.-]*\s+){0,2}$")
 # continents and macro-regions: where partners are, never partners themselves
 NOT_PARTNERS = frozenset({"азия", "европа", "африка", "океания", "сибирь", "арктика", "север", "восток",
                           "запад", "юг", "атр", "снг", "еаэс", "евразия", "антарктида", "скандинавия"})
+# a country is named as a partner after a preposition or in a list ("из КНР, Японии и США"),
+# not inside an organisation's name ("Народный банк Китая", "Госстрой РБ")
+_COUNTRY_CONTEXT = re.compile(r"(?:\b(?:из|с|со|в|во|и|между|для|от|к|ко|на|по)\s+|,\s*|[(–—-]\s*)$", re.I)
 _IN_QUOTE_OK = re.compile(r"(?:\b(?:в|во|из|город)\s+)$", re.I)
 # a district of a city: "Октябрьский район г. Минска", "Октябрьским районом города Минска"
 _DISTRICT = re.compile(r"([А-ЯЁ][а-яё]+)\s+район\w*\s+(?:г\.\s*|город\w*\s+)([А-ЯЁ][а-яё-]+)")
@@ -115,11 +118,11 @@ def find_places(sentence: str) -> list[Found]:
         if any(a <= s < b for a, b in taken):
             continue
         word = m.group()
-        if len(word) < 3 and word not in ("РФ", "РБ"):
+        if len(word) < 3 and word != "РФ":
             continue
         if word.isupper() and len(word) > 1:          # abbreviations name countries only: КНР, США
             found = geo.country(word)
-            if found is not None:
+            if found is not None and _COUNTRY_CONTEXT.search(sentence[max(0, s - 12):s]):
                 out.append(Found(s, e, found.name, found.kind, found.country, found.country_code,
                                  found.lat, found.lon, True, found.canonical))
                 taken.append((s, e))
@@ -137,6 +140,8 @@ def find_places(sentence: str) -> list[Found]:
             foreign = not analyzer().word_is_known(word.lower())
             place = geo.resolve(word, hint, marked=_city_marked(sentence, s) or (hint is not None and foreign))
         if place is None:
+            continue
+        if place.kind == "country" and not _COUNTRY_CONTEXT.search(sentence[max(0, s - 12):s]):
             continue
         marked = _city_marked(sentence, s) or (hint is not None and hint.country_code == place.country_code)
         out.append(Found(s, e, place.name, place.kind, place.country, place.country_code, place.lat, place.lon,

@@ -17,7 +17,7 @@ from muniqa.index.lemmas import WORD, lemma
 
 # single lemmas that signal a relation
 CUES: dict[str, frozenset[str]] = {
-    "sister_city": frozenset({"побратим", "побратимский", "город-побратим"}),
+    "sister_city": frozenset({"побратим", "побратимский"}),
     "agreement": frozenset({"соглашение", "договор", "меморандум", "протокол"}),
     "delegation": frozenset({"делегация", "визит", "поездка", "посетить", "посещение", "переговоры",
                              "переговор"}),
@@ -37,6 +37,10 @@ _SISTER_EXCEPT = re.compile(r"помимо\s+\w*\s*(город\w*-)?побрат
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])(?:\s*(?:г\.|год|гг))?")
 
 
+_ANY_CUE = re.compile("|".join(sorted({re.escape(c[:max(3, min(5, len(c) - 1))]) for cues in CUES.values()
+                                        for c in cues}, key=len, reverse=True)), re.I)
+
+
 def _lemmas(sentence: str) -> set[str]:
     out = set()
     for m in WORD.finditer(sentence):
@@ -50,6 +54,8 @@ def _lemmas(sentence: str) -> set[str]:
 
 def relations(sentence: str) -> list[str]:
     """The relation types ``sentence`` states, most specific first ([] if none)."""
+    if not _ANY_CUE.search(sentence):          # most sentences: no cue stem, no lemmatizing
+        return []
     lem = _lemmas(sentence)
     found: list[str] = []
     if _SISTER_EXCEPT.search(sentence):

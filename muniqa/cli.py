@@ -153,7 +153,8 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | N
 @click.option("--year", default=None, help="Год (2024) или период (2020-2022).")
 @click.option("--topic", default=None, help="Только документы, в теме которых есть это.")
 @click.option("--system", default="hybrid", show_default=True, help="Способ поиска.",
-              type=click.Choice(["hybrid", "hybrid-rrf", "dense", "bm25-lemma", "bm25-lemma-gaz", "bm25-raw"]))
+              type=click.Choice(["hybrid", "hybrid-convex", "hybrid-rrf", "dense", "dense-sentence", "bm25-lemma",
+                                 "bm25-lemma-gaz", "bm25-raw"]))
 @click.option("--json", "as_json", is_flag=True, help="Вывести ответ в JSON.")
 @index_option
 @embedder_option

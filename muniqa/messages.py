@@ -10,6 +10,10 @@ import re
 
 _PREFIXES = (
     ("no text left after cleaning", "после очистки не осталось текста (скан без текстового слоя?)"),
+    ("no text layer (a scan", "в PDF нет текстового слоя (скан или испорченная кодировка шрифта), а OCR "
+                              "недоступен: установите Tesseract с русской моделью: apt-get install "
+                              "tesseract-ocr tesseract-ocr-rus (и pip install pytesseract)"),
+    ("no text layer, and ocr found no text", "в PDF нет текстового слоя, и OCR не нашёл текста на его страницах"),
     ("no text layer", "в PDF нет текстового слоя: скан нужно сначала распознать (OCR)"),
     ("the file is empty", "файл пустой"),
     ("the document has no text", "в документе нет текста"),

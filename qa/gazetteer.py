@@ -2,69 +2,38 @@
 
 Lemmatization is inflection only: "белорусскими" becomes "белорусский", never "Беларусь",
 and "КНР" never becomes "Китай". Reports name partners as "Республика Беларусь", "КНР",
-"Республика Корея"; people ask about "белорусских партнеров", "китайские города". Each
-group below lists lemmas (adjectives, alternative and official names, abbreviations)
-of one place; a query lemma from a group brings the whole group into the BM25 query.
+"Гомель"; people ask about "белорусских партнеров", "китайские города". The place table
+comes from data (``muniqa.corpus.places``: GeoNames cities and ISO 3166 countries with
+their Russian names and adjectives), not a hand list: a query lemma that names a place
+brings its other names, and a country also brings its largest cities, since a report that
+cooperates with Gomel rarely repeats "Belarus" in the same sentence.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
-GROUPS: tuple[tuple[str, ...], ...] = (
-    # countries
-    ("беларусь", "белоруссия", "белорусский", "рб"),
-    ("китай", "кнр", "китайский"),
-    ("корея", "кореец", "корейский", "южнокорейский"),
-    ("кндр", "северокорейский"),
-    ("япония", "японский", "японец"),
-    ("сша", "америка", "американский"),
-    ("казахстан", "казахстанский", "казахский"),
-    ("латвия", "латвийский"),
-    ("польша", "польский"),
-    ("армения", "армянский"),
-    ("германия", "немецкий", "фрг", "германский"),
-    ("франция", "французский"),
-    ("италия", "итальянский"),
-    ("монголия", "монгольский"),
-    ("вьетнам", "вьетнамский"),
-    ("узбекистан", "узбекский"),
-    ("киргизия", "кыргызстан", "киргизский", "кыргызский"),
-    ("таджикистан", "таджикский"),
-    ("азербайджан", "азербайджанский"),
-    ("грузия", "грузинский"),
-    ("молдова", "молдавия", "молдавский"),
-    ("индия", "индийский"),
-    ("тайвань", "тайваньский"),
-    ("малайзия", "малайзийский"),
-    ("россия", "рф", "российский"),
-    # cities and regions seen in municipal reports
-    ("минск", "минский"),
-    ("гомель", "гомельский"),
-    ("гродно", "гродненский"),
-    ("могилев", "могилевский"),
-    ("брест", "брестский"),
-    ("витебск", "витебский"),
-    ("томск", "томский", "томич"),
-    ("хабаровск", "хабаровский", "хабаровчанин"),
-    ("петербург", "санкт", "петербургский", "спб", "ленинград", "питер"),
-    ("москва", "московский", "москвич"),
-    ("харбин", "харбинский"),
-    ("пучон", "пучонский"),
-    ("ниигата", "ниигатский"),
-    ("сеул", "сеульский"),
-    ("пекин", "пекинский"),
-    ("шанхай", "шанхайский"),
-)
+from muniqa.corpus import places
+
+CITIES_PER_COUNTRY = 12     # the most populous: the partners municipal reports name
 
 
-@lru_cache(maxsize=1)
-def _by_lemma() -> dict[str, tuple[str, ...]]:
-    return {lemma: group for group in GROUPS for lemma in group}
+def _single_words(names) -> list[str]:
+    return [n for n in names if " " not in n and "-" not in n]
 
 
+@lru_cache(maxsize=4096)
 def related(lemma: str) -> tuple[str, ...]:
     """The other names of the place ``lemma`` names (empty if it names no known place)."""
-    return tuple(x for x in _by_lemma().get(lemma, ()) if x != lemma)
+    found = places.lookup(lemma, capitalised=False)
+    if not found:
+        return ()
+    out = _single_words(places.related_lemmas(lemma))
+    for place in found[:1]:
+        if place.kind == "country":
+            for city in places.places_in_country(place.country_code)[:CITIES_PER_COUNTRY]:
+                name = places.norm(city.name)
+                out += _single_words([name, *places.related_lemmas(name)])
+    return tuple(x for x in dict.fromkeys(out) if x != lemma)
 
 
 def expand(query_lemmas: list[str]) -> list[str]:

@@ -70,11 +70,11 @@ def _chunk_of(data: IndexData, m: Mention) -> int:
     return best
 
 
-_chunks_cache: dict[int, dict[str, list[int]]] = {}
+_chunks_cache: dict[str, dict[str, list[int]]] = {}
 
 
 def _doc_chunks(data: IndexData) -> dict[str, list[int]]:
-    key = id(data)
+    key = str(data.path)                  # one index version: its passages never change
     if key not in _chunks_cache:
         out: dict[str, list[int]] = {}
         for i, c in enumerate(data.chunks):

@@ -95,6 +95,26 @@ def score(x: np.ndarray, held_out: str | None = None) -> np.ndarray:
     return x @ coef + intercept
 
 
+def absolute(dense: np.ndarray, best_sentence: np.ndarray, coverage: np.ndarray) -> np.ndarray:
+    """What does not depend on the other candidates: a passage can be the best of a bad lot.
+    Cosine of passage and best sentence, and the share of the question's rare words held."""
+    return np.column_stack([dense, best_sentence, coverage]).astype(np.float32)
+
+
+def confidence(logit: np.ndarray, absolute_evidence: np.ndarray, held_out: str | None = None) -> np.ndarray:
+    """Log-odds that a passage really answers, from its ranking log-odds and its absolute
+    evidence (a second logistic model fitted on answerable against unanswerable questions).
+    The ranking order stays that of ``logit``; this only decides what counts as an answer."""
+    data = load_weights()[2]
+    model = data.get("confidence")
+    if not model:
+        return logit
+    if held_out is not None and model.get("folds"):
+        model = model["folds"][fold_of(held_out, len(model["folds"]))]
+    x = np.column_stack([logit, absolute_evidence])
+    return x @ np.asarray(model["coef"], dtype=np.float32) + float(model["intercept"])
+
+
 def no_answer_logit() -> float:
     """Below this top-hit log-odds nothing is presented as an answer (calibrated by
     ``muniqa.eval.train_ranker`` on out-of-fold scores)."""

@@ -20,6 +20,7 @@ from muniqa.index.store import IndexData
 
 from .filters import Filters
 from . import ranker
+from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, related
 
 
@@ -35,6 +36,7 @@ class RetrievalConfig:
     gazetteer: bool = True
     candidates: int = 100              # per retriever, before fusion
     held_out: bool = False             # learned: score with the CV model that never saw the question
+    diversity: bool = True             # learned: "which cities" questions show every city first
 
 
 SYSTEMS: dict[str, RetrievalConfig] = {
@@ -86,7 +88,7 @@ class Hit:
     score: float          # fused score (what the ranking is by)
     dense: float | None   # cosine similarity, if the dense retriever saw it
     lexical: float | None # BM25 score, if the lexical retriever saw it
-    logit: float | None = None  # the learned ranker's log-odds that it answers
+    logit: float | None = None  # learned: log-odds that it answers (qa.ranker.confidence)
 
 
 def query_groups(question: str, gazetteer: bool = True) -> list[set[str]]:
@@ -153,11 +155,17 @@ class Retriever:
         mask = filters.mask(self.data) if filters else None
         if cfg.fusion == "learned" and cfg.dense and cfg.lexical == "lemma":
             vec = query_vector if query_vector is not None else self.embedder.embed_query(question)
-            cand, x, dense, lexical = self.candidates(question, vec, mask, cfg)
-            logit = ranker.score(x, question if cfg.held_out else None)
-            order = np.lexsort((cand, -logit))[:k]
+            cand, x, dense, lexical, absolute = self.candidates(question, vec, mask, cfg)
+            held = question if cfg.held_out else None
+            logit = ranker.score(x, held)
+            sure = ranker.confidence(logit, absolute, held)      # does it answer at all?
+            order = np.lexsort((cand, -logit))
+            if cfg.diversity and asks_for_cities(question):
+                cities = [self.data.documents[self.data.chunks[int(i)].doc_id].meta.city for i in cand]
+                order = spread_cities(order, cities, near_best(order, logit))
+            order = order[:k]
             prob = 1 / (1 + np.exp(-logit[order]))
-            return [Hit(int(cand[j]), float(p), float(dense[j]), float(lexical[j]) or None, float(logit[j]))
+            return [Hit(int(cand[j]), float(p), float(dense[j]), float(lexical[j]) or None, float(sure[j]))
                     for j, p in zip(order, prob)]
         n = max(cfg.candidates, k)
         dense: dict[int, float] = {}
@@ -183,8 +191,9 @@ class Retriever:
         return [Hit(i, s, dense.get(i), lexical.get(i)) for i, s in ranked]
 
     def candidates(self, question: str, vec: np.ndarray, mask: np.ndarray | None, cfg: RetrievalConfig
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Both retrievers' top lists merged: (passage ids, ranker features, cosine, BM25)."""
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Both retrievers' top lists merged: (passage ids, ranker features, cosine, BM25,
+        absolute evidence for ``ranker.confidence``)."""
         data, n = self.data, cfg.candidates
         allowed = None if mask is None else np.flatnonzero(mask)
         ids, sims = data.dense.search(vec, n, allowed)
@@ -193,10 +202,11 @@ class Retriever:
         top_b = _top(bm, n, mask)
         cand = np.union1d(ids.astype(np.int64), top_b.astype(np.int64))
         if len(cand) == 0:
-            return cand, np.zeros((0, len(ranker.FEATURES)), np.float32), np.zeros(0), np.zeros(0)
+            empty = np.zeros(0)
+            return cand, np.zeros((0, len(ranker.FEATURES)), np.float32), empty, empty, np.zeros((0, 3))
         dense = data.vectors[cand] @ vec.astype(np.float32)
         best = data.sentences.best(vec, cand)
         held = [set(data.tokens[i]) for i in cand]
         cover = ranker.coverage(query_groups(question, cfg.gazetteer), data.lexical.idf, len(data.chunks), held)
         x = ranker.features(dense, sims, best, bm[cand], bm[top_b], cover)
-        return cand, x, dense, bm[cand]
+        return cand, x, dense, bm[cand], ranker.absolute(dense, best, cover)

@@ -17,4 +17,12 @@ if [ -d ui ] && grep -q playwright pyproject.toml && ! command -v chromium >/dev
     echo "note: chromium is not installed (needs root: apt-get install chromium); browser tests will be skipped" >&2
   fi
 fi
+# OCR of scanned PDFs: Debian's Tesseract with its Russian model (tests on real scans need it).
+if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx rus; then
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-rus) >/dev/null
+  else
+    echo "note: tesseract-ocr and tesseract-ocr-rus are not installed (needs root: apt-get install tesseract-ocr tesseract-ocr-rus); OCR tests will be skipped" >&2
+  fi
+fi
 exec .venv/bin/python -m pytest "$@"

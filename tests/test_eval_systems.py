@@ -60,4 +60,4 @@ def test_bench_prints_the_figures_the_issue_names(muniqa_home, tmp_path):
                 "embed_tokens_per_s", "peak_rss_mb", "chunks", "index_kind"):
         assert key in figures, key
     assert figures["query_p50_ms"] <= figures["query_p95_ms"] <= figures["query_p99_ms"]
-    assert set(figures["build"]["stages_s"]) == {"read", "chunk", "lemmatize", "embed", "write"}
+    assert set(figures["build"]["stages_s"]) == {"read", "chunk", "lemmatize", "embed", "write", "partners"}

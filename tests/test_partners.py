@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from muniqa.corpus.loader import iter_documents
+from muniqa.eval.shared_data import shared_path
 from muniqa.eval.partners_eval import check_quotes, load_partners_gold, score
 from muniqa.index import partners_store
 from muniqa.index.partners import extract
@@ -109,3 +110,15 @@ def test_update_extracts_only_new_documents_and_keeps_the_rest(index_copy, tmp_p
     m.remove([calls[0]])
     assert {(x.doc_id, x.partner, x.relation, x.start) for x in all_mentions(m.data)} == before
     assert len(calls) == 1                                   # removing extracts nothing
+
+
+@pytest.mark.skipif(shared_path("realdocs-dev") is None, reason="shared/realdocs-dev is not on this machine")
+def test_laws_and_specifications_name_no_partners():
+    """Real documents full of capitalised names, abbreviations and organisations named
+    after countries ("Госстрой РБ", "Народный банк Китая", "Росстата (СЭД, AD)")."""
+    files = [shared_path("realdocs-dev") / n for n in (
+        "html_ext_plaintext_pd_rules_bashkortostan.html", "docx_large_spec_gas_upravlenie.docx",
+        "docx_spec_rosstat_attestation_merged_cells_footnote.docx", "txt_constitutional_court_ruling.txt")]
+    docs = [d for d in iter_documents(files, {"city": "Уфа"}) if not isinstance(d, Exception)]
+    assert len(docs) == 4
+    assert [m.partner for d in docs for m in extract(d)] == []

@@ -95,7 +95,9 @@ def test_generated_table_is_russian_and_checked(table):
     assert len(table.adjectives) > 300 and len(table.places) > 10_000
 
 
-def test_the_table_is_cached_under_a_version_key(table, muniqa_home):
+def test_the_table_is_cached_under_a_version_key(muniqa_home):
+    places._table.cache_clear()              # another test module may have loaded it from another data dir
+    places._table()
     cache = places._cache_path()
     assert cache.parent == muniqa_home and cache.is_file()
     assert json.loads(cache.read_text(encoding="utf-8"))["version"] == places._version_key()

@@ -205,7 +205,7 @@ def test_reading_many_files_shows_a_progress_bar(tmp_path, capsys):
         (tmp_path / f"{i}.txt").write_text(f"Отчёт номер {i} о туризме.", encoding="utf-8")
     assert len(list(iter_documents([tmp_path], progress=True))) == 3
     err = capsys.readouterr().err
-    assert "reading files" in err and "0/3" in err
+    assert "чтение файлов" in err and "0/3" in err
 
 
 def test_sourcelines_of_text_files_have_no_page():
@@ -227,3 +227,36 @@ def test_docx_custom_and_russian_heading_styles(tmp_path):
     assert [line.text for line in read_file(tmp_path / "s.docx").lines] == [
         "**Побратимские связи**", "Связи укрепились в 2022 году.",
         "**Туризм и гостеприимство**", "Поток туристов вырос."]
+
+
+def test_html_furniture_is_dropped_and_spanned_cells_are_filled(tmp_path):
+    path = tmp_path / "p.html"
+    path.write_text(
+        "<html><body><nav>Главная | Новости</nav><div id='menu'>Меню сайта</div><h1>Отчёт</h1>"
+        "<p>Текст отчёта о побратимах.</p><table><tr><th>Район</th><th>Год</th><th>Сумма</th></tr>"
+        "<tr><td rowspan=2>Центральный</td><td>2020</td><td>10</td></tr><tr><td>2021</td><td>12</td></tr>"
+        "<tr><td colspan=2>Итого</td><td>22</td></tr></table><div class='site-footer'>Контакты</div>"
+        "<p>© Администрация города Томска, 2024</p></body></html>", encoding="utf-8")
+    doc = load_document(path)
+    assert "Центральный | 2021 | 12" in doc.text and "Итого | Итого | 22" in doc.text
+    assert not any(w in doc.text for w in ("Главная", "Меню сайта", "Контакты", "©"))
+    assert doc.unit == "paragraph" and doc.line_at(doc.text.index("Текст отчёта")) == 2
+
+
+def test_docx_numbering_formats_read_as_word_shows_them():
+    from muniqa.corpus.readers.docxnumbering import format_number
+    assert [format_number(n, "russianLower") for n in (1, 2, 10, 29)] == ["а", "б", "к", "аа"]
+    assert format_number(4, "upperRoman") == "IV" and format_number(3, "decimal") == "3"
+    assert format_number(2, "lowerLetter") == "b" and format_number(1, "bullet") == ""
+
+
+def test_article_headings_are_sections_apart_from_their_body(tmp_path):
+    path = tmp_path / "law.txt"
+    path.write_text("Статья 12. Порядок ведения реестра\nмуниципальных услуг\nРеестр ведёт администрация "
+                    "города Томска.\nСтатья 13. Сроки\nСроки установлены законом, а ссылка на\nСтатья 33 "
+                    "(п.1) закона не раздел.\n", encoding="utf-8")
+    doc = load_document(path)
+    headings = [h for _, h in doc.headings]
+    assert "Статья 12. Порядок ведения реестра муниципальных услуг" in headings and "Статья 13. Сроки" in headings
+    assert not any(h.startswith("Статья 33") for h in headings)
+    assert "муниципальных услуг\n\nРеестр ведёт" in doc.text and "Сроки\n\nСроки установлены" in doc.text

@@ -117,10 +117,23 @@ def _short(text: str, limit: int = 180) -> str:
 
 
 def answer_html(question: str, passages: list[Passage]) -> str:
-    """The panel above the cards: who does what, by city, each claim linked to its card."""
+    """The panel above the cards: who does what, by city, each claim linked to its card.
+    Only passages that score like an answer are quoted (place names next to the asked place
+    are evidence in any passage); when none answers, the panel says so."""
     if not passages:
         return ""
+    places = place_lemmas(question)
+    # a passage naming a partner in the place asked about answers a "who works with" question,
+    # whatever the confidence model says of its wording
+    answering = [p for p in passages if p.answers or (places and partners_in(p, places))]
+    if not answering:
+        from muniqa.qa.api import NO_ANSWER
+        return (f'<section class="mq-answer mq-no-answer"><h3>{html.escape(NO_ANSWER)}</h3>'
+                '<div class="mq-note">Ни один фрагмент не похож на ответ на этот вопрос; '
+                'ниже — самые близкие по смыслу.</div></section>')
     lines, asks_place = city_lines(question, passages)
+    if not asks_place:
+        lines, _ = city_lines(question, answering)
     esc = html.escape
     items, rest = [], []
     for line in lines:

@@ -42,13 +42,13 @@ def near_lon(lon: float, home: float) -> float:
 
 
 def _view(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
-    """A 2:1 box around ``points`` with a margin (the whole world if there are none)."""
+    """A 2.4:1 box around ``points`` with a margin (the whole world if there are none)."""
     if not points:
         return 0, 10, 720, 300
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     x0, x1, y0, y1 = min(xs) - 30, max(xs) + 60, min(ys) - 20, max(ys) + 20
     w, h = max(x1 - x0, 120.0), max(y1 - y0, 60.0)
-    w, h = max(w, 2 * h), max(h, w / 2)
+    w, h = max(w, 2.4 * h), max(h, w / 2.4)
     cx, cy = (x0 + x1) / 2, (min(ys) + max(ys)) / 2
     y0 = min(max(cy - h / 2, 0.0), 360 - min(h, 360))
     return round(cx - w / 2, 1), round(y0, 1), round(w, 1), round(min(h, 360), 1)
@@ -204,7 +204,8 @@ MAP_CSS = """
 .mq-ptable tr[data-action] { cursor: pointer; }
 .mq-ptable tr.sel { background: #fff6d5; }
 .mq-ppanel { border-left: 4px solid #1f6fb2; padding: 4px 12px; margin: 8px 0; background: #fafbfc; }
-.mq-ppanel blockquote { margin: 4px 0 10px 0; }
+.mq-ppanel blockquote { margin: 2px 0 0 0; }
+.mq-pcard { margin: 10px 0 12px 0; }
 .mq-pwhere { font-size: 13px; color: #555; }
 .mq-map-summary { font-size: 14px; color: #444; margin-bottom: 4px; }
 """

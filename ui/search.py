@@ -74,8 +74,14 @@ def match_counts(data: IndexData, st: SearchState) -> dict[str, int]:
 
 
 def run(m, st: SearchState) -> View:
+    from dataclasses import replace
+
+    from muniqa.qa.api import EmptyQuestionError
     started = time.perf_counter()
-    answer = m.ask(st.question, k=st.k, filters=st.filters())
+    try:
+        answer = m.ask(st.question, k=st.k, filters=st.filters())
+    except EmptyQuestionError:          # "???": no words to search; show the prompt to ask
+        return View(state=replace(st, question=""))
     counts = match_counts(m.data, st)
     return View(state=st, passages=answer.passages, counts=counts, seconds=time.perf_counter() - started)
 

@@ -32,8 +32,6 @@ def _check() -> str:
         import pytesseract
     except ImportError:
         return "pytesseract is not installed"
-    if os.environ.get("MUNIQA_NO_OCR"):          # lets tests and users switch OCR off
-        return "OCR is switched off (MUNIQA_NO_OCR)"
     if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
         return "Tesseract is not installed"
     try:
@@ -47,7 +45,7 @@ def _check() -> str:
 
 def unavailable_reason() -> str:
     """'' when OCR can run; else one line: what is missing and what to install."""
-    problem = _check()
+    problem = "OCR is switched off (MUNIQA_NO_OCR)" if os.environ.get("MUNIQA_NO_OCR") else _check()
     return f"{problem}: {INSTALL_HINT}" if problem else ""
 
 

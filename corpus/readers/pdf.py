@@ -44,6 +44,7 @@ class Page:
     tables: list[pdftables.PageTable] = field(default_factory=list)
     ocr: bool = False
     height: float = 0.0
+    paths: int = 0                   # line and rectangle objects: a ruled table has many
 
 
 def _has_images(page: pdfium.PdfPage) -> bool:
@@ -57,19 +58,20 @@ def _ocr_page(page: pdfium.PdfPage) -> list[StyledLine]:
 
 def _read_page(page: pdfium.PdfPage, missing_ocr: list[int], number: int) -> Page:
     height = page.get_height()
+    paths = _path_count(page)
     textpage = page.get_textpage()
     try:
         lines = styled_lines(textpage, height)
         text = "\n".join(line.text for line in lines)
         # no words but images (a scan) or drawings (text converted to outlines), or junk
         needs_ocr = is_garbage(text) or (len(_LETTERS.findall(text)) < 10
-                                         and (_has_images(page) or _path_count(page) >= 20))
+                                         and (_has_images(page) or paths >= 20))
         if needs_ocr:
             if ocr.unavailable_reason():
                 missing_ocr.append(number)
                 return Page(height=height)
             return Page(_ocr_page(page), ocr=True, height=height)
-        return Page(lines, height=height)
+        return Page(lines, height=height, paths=paths)
     finally:
         textpage.close()
 
@@ -81,7 +83,7 @@ def _path_count(page: pdfium.PdfPage) -> int:
 def _add_tables(pdf: pdfium.PdfDocument, data: bytes, pages: list[Page]) -> None:
     """Replace the lines inside ruled tables by the tables read cell by cell."""
     candidates = [i for i, p in enumerate(pages) if not p.ocr and p.lines
-                  and _path_count(pdf[i]) >= pdftables.MIN_PATHS]
+                  and p.paths >= pdftables.MIN_PATHS]
     for i, grids in pdftables.find_tables(data, candidates).items():
         textpage = pdf[i].get_textpage()
         try:
@@ -143,6 +145,13 @@ def read_pages(path: str, data: bytes, missing_ocr: list[int] | None = None) -> 
             pdf.close()
 
 
+def _bold_is_body(pages: list[Page]) -> bool:
+    """A document set mostly in bold: bold tells nothing about headings there."""
+    total = sum(len(x.text) for p in pages if not p.ocr for x in p.lines)
+    bold = sum(len(x.text) for p in pages if not p.ocr for x in p.lines if x.bold)
+    return total > 0 and bold > 0.5 * total
+
+
 def _is_heading(line: StyledLine, body: float) -> bool:
     words = line.text.split()
     if not words or len(words) > MAX_HEADING_WORDS or not _LETTERS.search(line.text):
@@ -199,6 +208,10 @@ def read(path: str, data: bytes) -> list[SourceLine]:
                                     f"{ocr.unavailable_reason()}")
         raise CorpusError(path, "no text layer, and OCR found no text on its pages")
     body = body_size([p.lines for p in pages if not p.ocr])
+    if _bold_is_body(pages):
+        for p in pages:
+            for line in p.lines:
+                line.bold = False
     laid_out = [_page_items(p, body) for p in pages]
     texts = [[text for _, text in items] for items, _ in laid_out]
     drop = furniture(texts)
