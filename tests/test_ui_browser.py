@@ -3,22 +3,14 @@ against ``muniqa serve`` started here on a copy of the bundled index. Each step 
 screenshot to test-artifacts/ui/. The tests run in file order and share one page."""
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "ui"
+from .served_app import ARGS, ARTIFACTS, CHROMIUM, served_app
+
 BELARUS = "Какие города сотрудничают с белорусскими партнерами?"
 
 if not Path(CHROMIUM).exists():
@@ -36,41 +28,12 @@ HOSTILE = """НОВОСИБИРСК
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(bundled, tmp_path_factory):
     """``muniqa serve`` on its own data dir with a copy of the bundled index."""
     home = tmp_path_factory.mktemp("ui-home")
-    shutil.copytree(bundled.index_dir, home / "index")
-    port = _free_port()
-    env = {**os.environ, "MUNIQA_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False"}
-    env.pop("MUNIQA_INDEX", None)
-    log = open(home / "serve.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "muniqa", "serve", "--port", str(port),
-                             "--index", str(home / "index")], env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 120
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                pytest.fail("the app did not start:\n" + (home / "serve.log").read_text())
-            time.sleep(0.5)
-    yield url, home
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with served_app(bundled.index_dir, home) as url:
+        yield url, home
 
 
 @pytest.fixture(scope="module")

@@ -3,61 +3,21 @@ that does not go to the app's own server aborted: the map must draw from shipped
 Screenshots go to test-artifacts/ui/ (two of them are committed under docs/)."""
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "ui"
+from .served_app import ARGS, ARTIFACTS, CHROMIUM, served_app
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); CI installs it", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(bundled, tmp_path_factory):
-    home = tmp_path_factory.mktemp("map-home")
-    shutil.copytree(bundled.index_dir, home / "index")
-    port = _free_port()
-    env = {**os.environ, "MUNIQA_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False"}
-    env.pop("MUNIQA_INDEX", None)
-    log = open(home / "serve.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "muniqa", "serve", "--port", str(port),
-                             "--index", str(home / "index")], env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 120
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                pytest.fail("the app did not start:\n" + (home / "serve.log").read_text())
-            time.sleep(0.5)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with served_app(bundled.index_dir, tmp_path_factory.mktemp("map-home")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
