@@ -15,6 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from muniqa.index.partners_model import RELATION_LABELS, RELATIONS, Partnership
+from muniqa.qa.citations import where_label
+
+from .render import plural
 
 COLORS = {"sister_city": "#c0392b", "agreement": "#1f6fb2", "draft_agreement": "#7fb3e0", "event": "#e67e22",
           "delegation": "#8e44ad", "exchange": "#16a085", "business": "#7f6a00", "other": "#7f8c8d"}
@@ -91,19 +94,14 @@ def _passages(key: int, partner: str, rows: list[Partnership], titles: dict[str,
             if (c.doc_id, c.start) in seen:
                 continue
             seen.add((c.doc_id, c.start))
-            where = f"с. {', '.join(map(str, c.pages))}" if c.pages else f"строки {c.lines[0]}–{c.lines[1]}"
+            where = where_label(min(c.pages or [], default=None), max(c.pages or [], default=None),
+                                *(c.lines or (0, 0)))
             cards.append(f'<div class="mq-pcard"><div class="mq-pwhere"><b>{esc(r.city)}</b> · '
                          f'{esc(RELATION_LABELS[r.relation])} · {esc(str(r.year or "год не указан"))} · '
                          f'{esc(titles.get(c.doc_id, c.doc_id))}, {esc(where)}</div>'
                          f'<blockquote>{esc(" ".join(c.quote.split()))}</blockquote></div>')
     return (f'<div class="mq-ppanel" data-partner="{key}" hidden><h4>{esc(partner)}: '
-            f'{len(cards)} {_plural(len(cards))}</h4>{"".join(cards)}</div>')
-
-
-def _plural(n: int) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return "цитата"
-    return "цитаты" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "цитат"
+            f'{plural(len(cards), "цитата", "цитаты", "цитат")}</h4>{"".join(cards)}</div>')
 
 
 def map_html(rows: list[Partnership], city_points: dict[str, tuple[float, float] | None],
