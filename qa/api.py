@@ -19,7 +19,6 @@ from muniqa.index.store import (IndexData, IndexOpenError, check_compatible, liv
                                 read_manifest)
 from muniqa.index.versions import recorded_sources
 
-from .confidence import answers
 from .corrections import load_overrides
 from .filters import Filters
 from .passages import Passage, group_by_city, make_passages

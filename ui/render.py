@@ -12,9 +12,9 @@ from pathlib import PurePath
 
 from muniqa.corpus.document import Document
 from muniqa.index.lemmas import word_spans
+from muniqa.qa.citations import where_label as cite_where
 from muniqa.qa.citations import years_text
 from muniqa.qa.highlight import mark
-from muniqa.qa.citations import where_label as cite_where
 from muniqa.qa.passages import Passage
 
 from .answer import answer_html
