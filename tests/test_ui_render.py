@@ -190,8 +190,6 @@ def test_reader_problems_are_told_in_russian():
 
 
 def test_searches_run_while_the_writer_indexes_and_see_whole_versions(index_copy, tmp_path):
-    import time
-
     from muniqa.corpus.loader import load_document
     from muniqa.qa import Muniqa
     from muniqa.ui.jobs import Writer
@@ -204,17 +202,16 @@ def test_searches_run_while_the_writer_indexes_and_see_whole_versions(index_copy
         f"вдоль набережной, с освещением и велопарковками у школ и поликлиник." for i in range(24)),
         encoding="utf-8")
     job = Writer(m).submit("test upload", lambda: [load_document(report, root=tmp_path)])
-    seen, slowest = set(), 0.0
+    seen, answered_during_job = set(), 0
     while not job.finished:
-        started = time.perf_counter()
         m.ask("велодорожки вдоль набережной", k=3)
-        slowest = max(slowest, time.perf_counter() - started)
+        answered_during_job += not job.finished
         data = m.data
         assert len(data.chunks) == len(data.vectors) == len(data.dense)     # never half an update
         seen.add(len(data.documents))
     assert job.state == "done", job.error
     assert seen <= {before, before + 1}
-    assert slowest < 2.0, f"a search waited {slowest:.1f} s for the writer"
+    assert answered_during_job >= 2, "searches waited for the writer instead of answering meanwhile"
     assert m.ask("велодорожки вдоль набережной", k=1).passages[0].doc == "berdsk"
 
 
