@@ -58,3 +58,19 @@ def served_app(index_dir: Path, home: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@contextlib.contextmanager
+def browser_page(timeout_ms: int = 30_000):
+    """A page of Debian's headless Chromium (Playwright), the size and language the tests expect."""
+    from playwright import sync_api
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1320, "height": 1000}, accept_downloads=True,
+                                    locale="ru-RU")
+            page.set_default_timeout(timeout_ms)
+            yield page
+        finally:
+            browser.close()

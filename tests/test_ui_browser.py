@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .served_app import ARGS, ARTIFACTS, CHROMIUM, served_app
+from .served_app import ARTIFACTS, CHROMIUM, browser_page, served_app
 
 BELARUS = "Какие города сотрудничают с белорусскими партнерами?"
 
@@ -38,15 +38,10 @@ def served(bundled, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(served):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        pg = browser.new_page(viewport={"width": 1320, "height": 1000}, accept_downloads=True, locale="ru-RU")
+    with browser_page() as pg:
         pg.dialogs = []
         pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-        pg.set_default_timeout(30_000)
         yield pg
-        browser.close()
 
 
 def shot(page, name: str) -> None:

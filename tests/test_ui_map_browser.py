@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .served_app import ARGS, ARTIFACTS, CHROMIUM, served_app
+from .served_app import ARTIFACTS, CHROMIUM, browser_page, served_app
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); CI installs it", allow_module_level=True)
@@ -22,10 +22,7 @@ def app_url(bundled, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(app_url):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        pg = browser.new_page(viewport={"width": 1320, "height": 1000}, accept_downloads=True, locale="ru-RU")
+    with browser_page(timeout_ms=60_000) as pg:
         pg.outside = []
 
         def only_local(route):
@@ -36,10 +33,8 @@ def page(app_url):
                 pg.outside.append(url)
                 route.abort()
         pg.route("**/*", only_local)
-        pg.set_default_timeout(60_000)
         pg.goto(app_url)
         yield pg
-        browser.close()
 
 
 def test_map_draws_offline_with_lines_by_relation(page):
