@@ -40,16 +40,15 @@ def _check_package(path: str, data: bytes) -> None:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise CorpusError(path, "not a DOCX: not a ZIP archive (corrupt or wrong extension)")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            unpacked = sum(i.file_size for i in zf.infolist())
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError) as exc:
         raise CorpusError(path, f"corrupt DOCX: {exc}") from None
-    if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
-        raise CorpusError(path, "not a DOCX: the ZIP archive holds no Word document")
-    if unpacked > MAX_UNPACKED_MB * 2**20:
-        raise CorpusError(path, f"DOCX unpacks to over {MAX_UNPACKED_MB} MB: refusing it")
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+    with zf:
+        names = set(zf.namelist())
+        if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
+            raise CorpusError(path, "not a DOCX: the ZIP archive holds no Word document")
+        if sum(i.file_size for i in zf.infolist()) > MAX_UNPACKED_MB * 2**20:    # images included
+            raise CorpusError(path, f"DOCX unpacks to over {MAX_UNPACKED_MB} MB: refusing it")
         check_docx(path, zf)             # Word XML and its text within the per-document limits
 
 
