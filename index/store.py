@@ -86,9 +86,12 @@ def live_version(index_dir: Path) -> Path | None:
 
 def write_index(index_dir: Path, manifest: dict, documents: list[Document], chunks: list[Chunk],
                 tokens: list[list[str]], vectors: np.ndarray, dense_kind: str | None = None,
-                sentences: SentenceVectors | None = None) -> Path:
+                sentences: SentenceVectors | None = None, lexical: LexicalIndex | None = None,
+                dense: DenseIndex | None = None) -> Path:
     """Write a complete new version and make it live; returns its folder. On any failure
-    nothing of it stays behind and ``IndexWriteError`` says which file and why."""
+    nothing of it stays behind and ``IndexWriteError`` says which file and why. ``lexical``
+    and ``dense``: prebuilt indexes to store instead of building them from ``tokens`` and
+    ``vectors`` (a shard keeps the whole corpus's BM25 statistics, see ``index.shard_split``)."""
     try:
         previous = read_current(index_dir)
     except IndexOpenError:
@@ -105,9 +108,9 @@ def write_index(index_dir: Path, manifest: dict, documents: list[Document], chun
             for chunk, toks in zip(chunks, tokens):
                 fh.write(json.dumps({**chunk.to_dict(), "tokens": toks}, ensure_ascii=False) + "\n")
         np.save(tmp / "vectors.npy", vectors.astype(np.float32))
-        dense = DenseIndex.build(vectors, manifest["embedder"]["dim"], dense_kind)
+        dense = dense or DenseIndex.build(vectors, manifest["embedder"]["dim"], dense_kind)
         dense.save(tmp / "dense.faiss")
-        LexicalIndex.build(tokens).save(tmp / "bm25")
+        (lexical or LexicalIndex.build(tokens)).save(tmp / "bm25")
         (sentences or SentenceVectors.empty(vectors.shape[1])).save(tmp)
         manifest = {**manifest, "format": FORMAT_VERSION, "dense_kind": dense.kind,
                     "chunks": len(chunks), "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}

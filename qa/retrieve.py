@@ -101,13 +101,27 @@ def query_lemmas(question: str, gazetteer: bool = True) -> list[str]:
     return expand(toks) if gazetteer else toks
 
 
+def best_first(ids: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the ``n`` best ``scores``, best first, equal scores by lower id: the same
+    list whichever way the passages were split (``qa.sharded`` merges shards' lists by it)."""
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(ids) > n:
+        cut = np.partition(scores, len(scores) - n)[len(scores) - n]
+        above = np.flatnonzero(scores > cut)
+        tied = np.flatnonzero(scores == cut)
+        tied = tied[np.argsort(ids[tied], kind="stable")][:n - len(above)]
+        pos = np.concatenate([above, tied])
+    else:
+        pos = np.arange(len(ids))
+    return pos[np.lexsort((ids[pos], -scores[pos]))]
+
+
 def _top(scores: np.ndarray, n: int, mask: np.ndarray | None) -> np.ndarray:
     """Passages with the ``n`` best positive scores (inside ``mask``), best first."""
     keep = scores > 0 if mask is None else (scores > 0) & mask
     candidates = np.flatnonzero(keep)
-    if len(candidates) > n:
-        candidates = candidates[np.argpartition(-scores[candidates], n - 1)[:n]]
-    return candidates[np.argsort(-scores[candidates], kind="stable")]
+    return candidates[best_first(candidates, scores[candidates], n)]
 
 
 def _scaled(values: dict[int, float]) -> dict[int, float]:
@@ -203,12 +217,22 @@ class Retriever:
         bm = data.lexical.scores(toks, mask)
         top_b = _top(bm, n, mask)
         cand = np.union1d(ids.astype(np.int64), top_b.astype(np.int64))
-        if len(cand) == 0:
-            empty = np.zeros(0)
-            return cand, np.zeros((0, len(ranker.FEATURES)), np.float32), empty, empty, np.zeros((0, 3))
         dense = data.vectors[cand] @ vec.astype(np.float32)
         best = data.sentences.best(vec, cand)
         held = [set(data.tokens[i]) for i in cand]
-        cover = ranker.coverage(query_groups(question, cfg.gazetteer), data.lexical.idf, len(data.chunks), held)
-        x = ranker.features(dense, sims, best, bm[cand], bm[top_b], cover)
-        return cand, x, dense, bm[cand], ranker.absolute(dense, best, cover)
+        return rank_inputs(question, cfg, cand, dense, sims, best, bm[cand], bm[top_b], held,
+                           data.lexical.idf, len(data.chunks))
+
+
+def rank_inputs(question: str, cfg: RetrievalConfig, cand: np.ndarray, dense: np.ndarray, dense_top: np.ndarray,
+                best: np.ndarray, bm25: np.ndarray, bm25_top: np.ndarray, held: list[set[str]], idf, n_passages: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What ``Retriever.candidates`` returns, from each candidate's evidence (cosine, best
+    sentence cosine, BM25, lemmas held) and each retriever's top-list scores; shared by the
+    sharded retriever, which gathers that evidence from its shards."""
+    if len(cand) == 0:
+        empty = np.zeros(0)
+        return cand, np.zeros((0, len(ranker.FEATURES)), np.float32), empty, empty, np.zeros((0, 3))
+    cover = ranker.coverage(query_groups(question, cfg.gazetteer), idf, n_passages, held)
+    x = ranker.features(dense, dense_top, best, bm25, bm25_top, cover)
+    return cand, x, dense, bm25, ranker.absolute(dense, best, cover)
