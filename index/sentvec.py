@@ -74,4 +74,5 @@ class SentenceVectors:
 
     @classmethod
     def load(cls, folder: Path) -> "SentenceVectors":
-        return cls(np.load(folder / "sentences.npy", mmap_mode="r"), np.load(folder / "sentence_offsets.npy"))
+        return cls(np.load(folder / "sentences.npy", mmap_mode="r"),
+                   np.load(folder / "sentence_offsets.npy", mmap_mode="r"))
