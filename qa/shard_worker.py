@@ -20,8 +20,7 @@ def candidates(data: IndexData, vec: np.ndarray, toks: list[str], wanted: set[st
                mask: np.ndarray | None) -> dict:
     """The shard's evidence for one question (see module docstring)."""
     from .retrieve import _top
-    allowed = None if mask is None else np.flatnonzero(mask)
-    ids, sims = data.dense.search(vec, n, allowed)
+    ids, sims = data.dense.search(vec, n, None if mask is None else np.flatnonzero(mask))
     bm = data.lexical.scores(toks, mask)
     top_b = _top(bm, n, mask)
     cand = np.union1d(ids.astype(np.int64), top_b.astype(np.int64))

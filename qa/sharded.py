@@ -12,6 +12,7 @@ process through ``dense`` and ``lexical`` below, in the same numbering.
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -96,7 +97,10 @@ class _Dense:
     def __len__(self) -> int:
         return len(self.owner.shard_of)
 
-    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None):
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None,
+               mask: np.ndarray | None = None):
+        if mask is not None:
+            allowed = np.flatnonzero(mask)
         ids, sims = [], []
         for s, shard in enumerate(self.owner.shards):
             mine = None if allowed is None else self.owner.local[allowed[self.owner.shard_of[allowed] == s]]
@@ -148,7 +152,7 @@ class ShardedIndexData:
         self.chunk_doc = np.zeros(len(shard_of), dtype=np.int32)
         for rows, shard in zip(self.rows, shards):
             to_global = np.array([number[d] for d in shard.documents], dtype=np.int32)
-            self.chunk_doc[rows] = to_global[shard.chunk_doc] if len(rows) else []
+            self.chunk_doc[rows] = to_global[np.asarray(shard.chunk_doc)] if len(rows) else []
         self.chunks, self.tokens = _Rows(self, "chunks"), _Rows(self, "tokens")
         self.vectors, self.sentences = _Vectors(self), _Sentences(self)
         self.dense, self.lexical = _Dense(self), _Lexical(self, df)
@@ -160,6 +164,11 @@ class ShardedIndexData:
     @property
     def doc_ids(self) -> list[str]:
         return list(self.documents)
+
+    @cached_property
+    def doc_table(self):
+        from muniqa.index.doctable import DocTable
+        return DocTable(self.documents)
 
 
 def is_sharded(index_dir: Path) -> bool:
