@@ -19,6 +19,7 @@ from muniqa.index.lemmas import lemmas, raw_words
 from muniqa.index.store import IndexData
 
 from .filters import Filters
+from .topn import best_first, top_positive as _top
 from . import ranker
 from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, with_cities
@@ -99,29 +100,6 @@ def query_groups(question: str, gazetteer: bool = True) -> list[set[str]]:
 def query_lemmas(question: str, gazetteer: bool = True) -> list[str]:
     toks = list(dict.fromkeys(lemmas(question)))
     return expand(toks) if gazetteer else toks
-
-
-def best_first(ids: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
-    """Positions of the ``n`` best ``scores``, best first, equal scores by lower id: the same
-    list whichever way the passages were split (``qa.sharded`` merges shards' lists by it)."""
-    if n <= 0:
-        return np.zeros(0, dtype=np.int64)
-    if len(ids) > n:
-        cut = np.partition(scores, len(scores) - n)[len(scores) - n]
-        above = np.flatnonzero(scores > cut)
-        tied = np.flatnonzero(scores == cut)
-        tied = tied[np.argsort(ids[tied], kind="stable")][:n - len(above)]
-        pos = np.concatenate([above, tied])
-    else:
-        pos = np.arange(len(ids))
-    return pos[np.lexsort((ids[pos], -scores[pos]))]
-
-
-def _top(scores: np.ndarray, n: int, mask: np.ndarray | None) -> np.ndarray:
-    """Passages with the ``n`` best positive scores (inside ``mask``), best first."""
-    keep = scores > 0 if mask is None else (scores > 0) & mask
-    candidates = np.flatnonzero(keep)
-    return candidates[best_first(candidates, scores[candidates], n)]
 
 
 def _scaled(values: dict[int, float]) -> dict[int, float]:

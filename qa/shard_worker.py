@@ -19,7 +19,7 @@ from muniqa.index.store import IndexData
 def candidates(data: IndexData, vec: np.ndarray, toks: list[str], wanted: set[str], n: int,
                mask: np.ndarray | None) -> dict:
     """The shard's evidence for one question (see module docstring)."""
-    from .retrieve import _top
+    from .topn import top_positive as _top
     ids, sims = data.dense.search(vec, n, None if mask is None else np.flatnonzero(mask))
     bm = data.lexical.scores(toks, mask)
     top_b = _top(bm, n, mask)
