@@ -176,8 +176,9 @@ def split_index(source_dir: Path, n: int, target_dir: Path | None = None, say=la
             rows = np.flatnonzero(wanted[data.chunk_doc])
             shard_of[rows] = s
             say(f"шард {name}: {len(doc_ids)} док., {len(rows)} фрагм.")
+            mine = set(doc_ids)
             manifest = {**data.manifest, "documents": [m for m in data.manifest.get("documents", [])
-                                                       if m.get("doc_id") in set(doc_ids)],
+                                                       if m.get("doc_id") in mine],
                         "shard": {"name": name, "index": s, "of": n}}
             write_index(tmp / name, manifest, [data.documents[d] for d in doc_ids],
                         [data.chunks[i] for i in rows], [data.tokens[i] for i in rows], data.vectors[rows],
@@ -187,7 +188,8 @@ def split_index(source_dir: Path, n: int, target_dir: Path | None = None, say=la
         np.save(tmp / SHARD_OF_FILE, shard_of)
         _write_json(tmp / TERMS_FILE, {"passages": len(data.chunks), "df": document_frequencies(data.lexical)})
         _write_json(tmp / SHARDS_FILE, {"shards": entries, "documents": len(data.documents),
-                                        "passages": len(data.chunks), "source": data.path.name})
+                                        "passages": len(data.chunks), "source": data.path.name,
+                                        "document_order": list(data.documents)})
         _write_json(tmp / "manifest.json", {**data.manifest, "shards": n,
                                             "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
         if (data.path / "partners.jsonl").exists():

@@ -138,7 +138,7 @@ class ShardedIndexData:
     """The catalog of a sharded index, in the unsharded index's passage numbering."""
 
     def __init__(self, path: Path, manifest: dict, names: list[str], shard_dirs: list[Path],
-                 shards: list[IndexData], shard_of: np.ndarray, df: dict[str, int]):
+                 shards: list[IndexData], shard_of: np.ndarray, df: dict[str, int], order: list[str]):
         self.path, self.manifest, self.names, self.shard_dirs = path, manifest, names, shard_dirs
         self.shards, self.shard_of = shards, shard_of
         self.rows = [np.flatnonzero(shard_of == s) for s in range(len(shards))]
@@ -146,8 +146,9 @@ class ShardedIndexData:
         for rows in self.rows:
             self.local[rows] = np.arange(len(rows))
         by_id = {d: doc for shard in shards for d, doc in shard.documents.items()}
-        order = [d["doc_id"] for d in manifest.get("documents", []) if d.get("doc_id") in by_id]
-        self.documents = {d: by_id[d] for d in order + [d for d in by_id if d not in set(order)]}
+        order = [d for d in order if d in by_id]          # the unsharded index's document order
+        known = set(order)
+        self.documents = {d: by_id[d] for d in order + [d for d in by_id if d not in known]}
         number = {d: i for i, d in enumerate(self.documents)}
         self.chunk_doc = np.zeros(len(shard_of), dtype=np.int32)
         for rows, shard in zip(self.rows, shards):
@@ -204,7 +205,8 @@ def load_sharded(index_dir: Path) -> ShardedIndexData:
             raise IndexOpenError(f"шард {name} индекса в {index_dir} повреждён (в нём {len(shard.chunks)} "
                                  f"фрагментов, а не {passages}); {repair_hint(index_dir)}")
         shards.append(shard)
-    return ShardedIndexData(version, manifest, names, dirs, shards, shard_of, terms.get("df", {}))
+    return ShardedIndexData(version, manifest, names, dirs, shards, shard_of, terms.get("df", {}),
+                            spec.get("document_order", []))
 
 
 class ShardedRetriever(Retriever):
