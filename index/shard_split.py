@@ -53,6 +53,16 @@ def sharded_version(index_dir: Path) -> Path | None:
     return version if version is not None and (version / SHARDS_FILE).exists() else None
 
 
+def refuse_update(index_dir: Path, rebuild: bool = False) -> None:
+    """A sharded index is a snapshot of an unsharded one: documents are added to that one,
+    then it is split again. ``--rebuild`` (the repair) is allowed: it writes an unsharded
+    version from the files the index was built from."""
+    if not rebuild and sharded_version(index_dir) is not None:
+        raise IndexOpenError(f"индекс в {index_dir} разбит на шарды и не обновляется по частям; "
+                             f"соберите его заново (muniqa index --rebuild --index {index_dir}), добавьте "
+                             f"документы и разбейте снова (muniqa shard --index {index_dir} --into N)")
+
+
 def assign_documents(data: IndexData, n: int) -> list[list[str]]:
     """Documents per shard, balanced by passage count (largest document to the lightest
     shard first); a document is never split. Each shard keeps documents in index order."""
@@ -74,11 +84,12 @@ def slice_lexical(lexical: LexicalIndex, rows: np.ndarray) -> LexicalIndex:
     if model is None:
         return LexicalIndex(None, len(rows))
     scores = model.scores
-    local = np.full(scores["num_docs"], -1, dtype=np.int64)
-    local[rows] = np.arange(len(rows))
+    local = np.full(scores["num_docs"], -1, dtype=np.int32)
+    local[rows] = np.arange(len(rows), dtype=np.int32)
     indices = np.asarray(scores["indices"])
     keep = local[indices] >= 0
-    kept_before = np.concatenate([[0], np.cumsum(keep)])
+    wide = np.int64 if len(keep) >= 2**31 else np.int32      # halves the transient memory
+    kept_before = np.concatenate([np.zeros(1, wide), np.cumsum(keep, dtype=wide)])
     sub = copy.copy(model)
     sub.scores = {"data": np.asarray(scores["data"])[keep],
                   "indices": local[indices[keep]].astype(indices.dtype),

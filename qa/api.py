@@ -23,7 +23,7 @@ from .corrections import load_overrides
 from .filters import Filters
 from .passages import Passage, group_by_city, make_passages
 from .retrieve import Retriever, query_lemmas
-from .sharded import open_index, refuse_update, retriever_for
+from .sharded import open_index, retriever_for
 
 
 class EmptyQuestionError(ValueError):
@@ -116,7 +116,6 @@ class Muniqa:
         """Add new and changed files (default: see ``default_sources``); unchanged ones are
         skipped. ``overrides`` (city, year, topic) apply to every file; ``max_mb`` caps file
         size. Files named one by one come back even if removed earlier."""
-        refuse_update(self.index_dir, rebuild)
         roots = [Path(p) for p in paths] if paths else self.default_sources()
         readd = [str(p) for p in roots if paths and p.is_file()]
         builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress, on_message)
@@ -124,7 +123,6 @@ class Muniqa:
         return builder.update(documents, rebuild=rebuild, remove=remove, readd=readd)
 
     def remove(self, doc_ids: list[str]) -> UpdateReport:
-        refuse_update(self.index_dir)
         builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress)
         return builder.update(iter(()), remove=doc_ids)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from muniqa.index.errors import IndexOpenError, repair_hint
-from muniqa.index.shard_split import SHARD_OF_FILE, SHARDS_FILE, TERMS_FILE, sharded_version
+from muniqa.index.shard_split import SHARD_OF_FILE, SHARDS_FILE, TERMS_FILE, refuse_update, sharded_version  # noqa: F401
 from muniqa.index.store import IndexData, load_index
 
 from .retrieve import Retriever, best_first, query_groups, query_lemmas, rank_inputs
@@ -257,12 +257,3 @@ def open_index(index_dir: Path) -> IndexData | ShardedIndexData:
 def retriever_for(data, embedder) -> Retriever:
     return ShardedRetriever(data, embedder) if isinstance(data, ShardedIndexData) else Retriever(data, embedder)
 
-
-def refuse_update(index_dir: Path, rebuild: bool = False) -> None:
-    """A sharded index is a snapshot of an unsharded one: documents are added to that one,
-    then it is split again. ``--rebuild`` (the repair) is allowed: it writes an unsharded
-    version from the files the index was built from."""
-    if not rebuild and is_sharded(index_dir):
-        raise IndexOpenError(f"индекс в {index_dir} разбит на шарды и не обновляется по частям; "
-                             f"соберите его заново (muniqa index --rebuild --index {index_dir}), добавьте "
-                             f"документы и разбейте снова (muniqa shard --index {index_dir} --into N)")
