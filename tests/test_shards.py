@@ -173,3 +173,19 @@ def test_faiss_shards_probe_the_same_cells_and_merge_to_the_whole_index(kind):
             keep = best_first(got_ids, got_sims, 50)
             assert list(got_ids[keep]) == list(ids)
             assert np.allclose(got_sims[keep], sims, atol=1e-6)
+
+
+def test_the_app_partners_and_compare_see_the_same_index(unsharded, sharded):
+    from muniqa.qa.compare import compare
+    from muniqa.qa.partners import partnerships
+    from muniqa.ui.search import facets, precedents, run
+    from muniqa.ui.state import SearchState
+    st = SearchState(question="Какие города сотрудничают с белорусскими партнерами?")
+    whole, split = run(unsharded, st), run(sharded, st)
+    assert [(p.doc, p.start, p.score) for p in split.passages] == [(p.doc, p.start, p.score) for p in whole.passages]
+    assert split.counts == whole.counts and facets(sharded.data) == facets(unsharded.data)
+    near = [(p.doc, p.start) for p in precedents(unsharded, whole.passages[0])]
+    assert near and [(p.doc, p.start) for p in precedents(sharded, split.passages[0])] == near
+    assert partnerships(sharded.data) == partnerships(unsharded.data) != []
+    question = "Как города продвигают въездной туризм?"
+    assert compare(sharded, question).to_dict() == compare(unsharded, question).to_dict()
