@@ -8,6 +8,7 @@ query touches. The views below give consumers the interface they had (``chunks[i
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,8 +23,65 @@ NO_PAGE = -1
 
 
 def load_array(path: Path) -> np.ndarray:
-    """``np.load`` memory-mapped read-only: only the pages a query touches are read."""
+    """``np.load`` memory-mapped read-only (arrays a query reads whole or in long runs)."""
     return np.load(path, mmap_mode="r")
+
+
+class RowFile:
+    """Rows of a ``.npy`` file read with ``os.pread`` on access: for arrays a query reads a
+    row here and a row there (candidates' vectors, texts, lemma ids). Memory-mapping them
+    made the process map far more than it read (the kernel maps whole runs of cached pages
+    around each fault: 2,000 random rows of a 460 MB vectors file mapped 400 MB, even with
+    ``MADV_RANDOM``); a read maps nothing and costs microseconds per row."""
+
+    def __init__(self, path: Path):
+        probe = np.load(path, mmap_mode="r")
+        self.shape, self.dtype, self._offset = probe.shape, probe.dtype, probe.offset
+        del probe
+        self.ndim = len(self.shape)
+        self._row = self.dtype.itemsize * int(np.prod(self.shape[1:], dtype=np.int64))
+        self._fd = os.open(path, os.O_RDONLY)
+        self._path = path
+
+    def __del__(self):
+        try:
+            os.close(self._fd)
+        except (OSError, AttributeError):
+            pass
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def _read(self, a: int, b: int) -> np.ndarray:
+        size = (b - a) * self._row
+        raw = os.pread(self._fd, size, self._offset + a * self._row) if size else b""
+        if len(raw) != size:
+            raise ValueError(f"{self._path}: файл обрезан")
+        return np.frombuffer(raw, dtype=self.dtype).reshape((b - a, *self.shape[1:]))
+
+    def __getitem__(self, key):
+        if isinstance(key, (int, np.integer)):
+            i = int(key) + (len(self) if key < 0 else 0)
+            if not 0 <= i < len(self):
+                raise IndexError(key)
+            return self._read(i, i + 1)[0]
+        if isinstance(key, slice):
+            a, b, step = key.indices(len(self))
+            return self._read(a, max(a, b))[::step]
+        rows = np.asarray(key)
+        if rows.dtype == bool:
+            rows = np.flatnonzero(rows)
+        out = np.empty((len(rows), *self.shape[1:]), dtype=self.dtype)
+        for j, i in enumerate(rows.tolist()):
+            out[j] = self._read(i, i + 1)[0]
+        return out
+
+    def __array__(self, dtype=None, copy=None):
+        whole = self._read(0, len(self))
+        return whole if dtype is None else whole.astype(dtype)
+
+    def astype(self, dtype) -> np.ndarray:
+        return np.asarray(self, dtype=dtype)
 
 
 def save_array(path: Path, arr: np.ndarray) -> None:
@@ -40,7 +98,7 @@ class StringColumn(Sequence):
 
     @classmethod
     def open(cls, folder: Path, name: str) -> "StringColumn":
-        return cls(load_array(folder / f"{name}.npy"), load_array(folder / f"{name}_spans.npy"))
+        return cls(RowFile(folder / f"{name}.npy"), RowFile(folder / f"{name}_spans.npy"))
 
     @staticmethod
     def write(folder: Path, name: str, strings) -> None:
@@ -58,7 +116,7 @@ class StringColumn(Sequence):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         s, e = self.spans[i]
-        return self.blob[s:e].tobytes().decode("utf-8")
+        return self.blob[int(s):int(e)].tobytes().decode("utf-8")
 
 
 class TokenLists(Sequence):
@@ -83,7 +141,8 @@ class TokenLists(Sequence):
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        return [self.word(int(t)) for t in self.ids[self.offsets[i]:self.offsets[i + 1]]]
+        a, b = int(self.offsets[i]), int(self.offsets[i + 1])
+        return [self.word(t) for t in np.asarray(self.ids[a:b]).tolist()]
 
 
 class ChunkTable(Sequence):
@@ -120,7 +179,8 @@ class ChunkTable(Sequence):
         except ValueError:
             return None
         rows = np.flatnonzero(np.asarray(self.chunk_doc) == d)
-        hit = rows[(self.rows["start"][rows] == start) & (self.rows["end"][rows] == end)]
+        recs = self.rows[rows]
+        hit = rows[(recs["start"] == start) & (recs["end"] == end)]
         return int(hit[0]) if len(hit) else None
 
 

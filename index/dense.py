@@ -31,7 +31,7 @@ def default_kind(n: int) -> str:
 
 
 def _ivf_cells(n: int) -> int:
-    return max(64, min(16384, int(4 * np.sqrt(max(n, 1)))))
+    return max(64, min(4096, int(4 * np.sqrt(max(n, 1)))))
 
 
 class DenseIndex:
@@ -53,7 +53,7 @@ class DenseIndex:
             cells = _ivf_cells(len(vectors))
             codes = "Flat" if kind == "ivf" else "SQ8"
             index = faiss.index_factory(dim, f"IVF{cells},{codes}", faiss.METRIC_INNER_PRODUCT)
-            rows = np.sort(np.random.default_rng(0).choice(len(vectors), min(len(vectors), 50 * cells), replace=False))
+            rows = np.sort(np.random.default_rng(0).choice(len(vectors), min(len(vectors), 40 * cells), replace=False))
             index.train(np.ascontiguousarray(vectors[rows], dtype=np.float32))
             index.nprobe = IVF_PROBES
         elif kind == "sq8":
@@ -85,7 +85,8 @@ class DenseIndex:
         per passage, cheaper at millions of passages) restricts the search."""
         if mask is not None:
             count = int(np.count_nonzero(mask))
-            selector = faiss.IDSelectorBitmap(len(mask), np.packbits(mask, bitorder="little"))
+            bits = np.packbits(mask, bitorder="little")      # kept alive until the search ends
+            selector = faiss.IDSelectorBitmap(len(bits), faiss.swig_ptr(bits))
         elif allowed is not None:
             count = len(allowed)
             selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))

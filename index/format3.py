@@ -26,7 +26,7 @@ import numpy as np
 from .bm25 import LexicalIndex
 from .bm25_build import write_bm25
 from .chunker import Chunk
-from .columns import CHUNK_DTYPE, ChunkTable, StringColumn, TokenLists, chunk_record, load_array
+from .columns import CHUNK_DTYPE, ChunkTable, RowFile, StringColumn, TokenLists, chunk_record, load_array
 from .dense import DenseIndex
 from .docstore import DocumentStore, write_documents
 from .npyfile import NpyAppender
@@ -161,12 +161,12 @@ def open_version(folder: Path, manifest: dict):
     documents = DocumentStore(folder)
     doc_ids = list(documents)
     chunk_doc = load_array(folder / "chunk_doc.npy")
-    chunks = ChunkTable(load_array(folder / "chunks.npy"), chunk_doc, doc_ids,
+    chunks = ChunkTable(RowFile(folder / "chunks.npy"), chunk_doc, doc_ids,
                         StringColumn.open(folder, "texts"), StringColumn.open(folder, "strings"))
-    tokens = TokenLists(load_array(folder / "tokens.npy"), load_array(folder / "token_offsets.npy"),
+    tokens = TokenLists(RowFile(folder / "tokens.npy"), RowFile(folder / "token_offsets.npy"),
                         StringColumn.open(folder, "vocab"))
-    vectors = load_array(folder / "vectors.npy")
+    vectors = RowFile(folder / "vectors.npy")
     dense = DenseIndex.load(folder / "dense.faiss", manifest.get("dense_kind", "flat"))
     lexical = LexicalIndex.load(folder / "bm25", len(chunks))
-    sentences = SentenceVectors.load(folder)
+    sentences = SentenceVectors(RowFile(folder / "sentences.npy"), RowFile(folder / "sentence_offsets.npy"))
     return documents, chunks, tokens, vectors, dense, lexical, sentences, chunk_doc

@@ -55,7 +55,7 @@ def test_damaged_index_gives_a_clear_error(index_copy, damage):
     elif damage == "garbage-faiss":
         (version / "dense.faiss").write_bytes(b"not a faiss index")
     else:
-        (version / "chunks.jsonl").unlink()
+        (version / "chunks.npy").unlink()
     with pytest.raises(IndexOpenError, match="повреждён.*rebuild"):
         load_index(index_copy)
     res = run_cli("ask", "туризм", "--index", str(index_copy))
