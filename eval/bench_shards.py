@@ -96,6 +96,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("index", nargs="?", type=Path, help="an index folder (default: build --chunks)")
     ap.add_argument("--into", type=int, action="append", help="shard counts (default 2 and 4)")
     ap.add_argument("--chunks", type=int, default=1_000_000, help="synthetic passages when no INDEX is given")
+    ap.add_argument("--base", type=Path, help="index whose passages the synthetic one repeats (default: "
+                    "the bundled reports, indexed first)")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
@@ -106,10 +108,12 @@ def main(argv: list[str] | None = None) -> None:
         if index_dir is None:
             from muniqa.eval.bench_scale import build
             from muniqa.qa import Muniqa
-            base = Muniqa(workdir / "base", progress=False)
-            base.index()
+            base = args.base
+            if base is None:
+                base = workdir / "base"
+                Muniqa(base, progress=False).index()
             index_dir = workdir / "synthetic"
-            built = build(base.index_dir, index_dir, args.chunks)
+            built = build(base, index_dir, args.chunks)
         result = measure(index_dir, args.into or [2, 4], args.queries, workdir)
         result["synthetic"] = built
     finally:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from muniqa.index.rowdot import row_dots
 from muniqa.index.store import IndexData
 
 
@@ -20,25 +21,17 @@ def candidates(data: IndexData, vec: np.ndarray, toks: list[str], wanted: set[st
                mask: np.ndarray | None) -> dict:
     """The shard's evidence for one question (see module docstring)."""
     from .topn import top_positive as _top
-    ids, sims = data.dense.search(vec, n, None if mask is None else np.flatnonzero(mask))
+    ids, sims = data.dense.search(vec, n, mask=mask)
     bm = data.lexical.scores(toks, mask)
     top_b = _top(bm, n, mask)
     cand = np.union1d(ids.astype(np.int64), top_b.astype(np.int64))
     return {"dense_ids": ids.astype(np.int64), "dense_sims": sims, "bm_ids": top_b.astype(np.int64),
-            "bm_top": bm[top_b], "cand": cand, "cosine": data.vectors[cand] @ vec.astype(np.float32),
+            "bm_top": bm[top_b], "cand": cand, "cosine": row_dots(data.vectors[cand], vec),
             "best": data.sentences.best(vec, cand), "bm25": bm[cand],
             "held": [set(data.tokens[i]) & wanted for i in cand]}
 
 
-def dense_search(data: IndexData, vec: np.ndarray, n: int, allowed: np.ndarray | None) -> tuple:
-    return data.dense.search(vec, n, allowed)
-
-
-def bm25_scores(data: IndexData, toks: list[str], mask: np.ndarray | None) -> np.ndarray:
-    return data.lexical.scores(toks, mask)
-
-
-HANDLERS = {"candidates": candidates, "dense": dense_search, "bm25": bm25_scores}
+HANDLERS = {"candidates": candidates}
 
 
 def handle(data: IndexData, request: tuple) -> object:

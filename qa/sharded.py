@@ -43,6 +43,16 @@ class _Rows:
     def __iter__(self):
         return (self[i] for i in range(len(self)))
 
+    def find(self, doc_id: str, start: int, end: int) -> int | None:
+        """The number of a document's passage by its offsets (``ChunkTable.find``)."""
+        for s, shard in enumerate(self.owner.shards):
+            if doc_id in shard.documents:
+                rows = getattr(shard, self.field)
+                local = rows.find(doc_id, start, end) if hasattr(rows, "find") else next(
+                    (i for i, c in enumerate(rows) if (c.doc_id, c.start, c.end) == (doc_id, start, end)), None)
+                return None if local is None else int(self.owner.rows[s][local])
+        return None
+
 
 class _Vectors:
     def __init__(self, owner: "ShardedIndexData"):
@@ -125,6 +135,14 @@ class _Lexical:
             return 0.0
         df = self.df[token]
         return float(np.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)))
+
+    def doc_freq(self, token: str) -> int:
+        return self.df.get(token, 0)
+
+    def postings(self, token: str) -> np.ndarray:
+        """Numbers of the passages holding ``token`` (ascending)."""
+        found = [rows[shard.lexical.postings(token)] for rows, shard in zip(self.owner.rows, self.owner.shards)]
+        return np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
 
     def scores(self, query_tokens: list[str], mask: np.ndarray | None = None) -> np.ndarray:
         out = np.zeros(self.n_docs, dtype=np.float32)
@@ -244,7 +262,7 @@ class ShardedRetriever(Retriever):
         where = np.argsort(every)
         idx = where[np.searchsorted(every[where], cand)]
         held_all = [h for r in replies for h in r["held"]]
-        return rank_inputs(question, cfg, cand, gather("cosine")[idx], d_sims, gather("best")[idx],
+        return rank_inputs(question, cfg, cand, gather("cosine")[idx], d_ids, gather("best")[idx],
                            gather("bm25")[idx], b_top, [held_all[i] for i in idx], data.lexical.idf,
                            len(data.chunks))
 
