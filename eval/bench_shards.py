@@ -118,7 +118,9 @@ def main(argv: list[str] | None = None) -> None:
         result["synthetic"] = built
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print(json.dumps(result, ensure_ascii=False) if args.json else table(result))
+    print(table(result))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
 
 
 if __name__ == "__main__":
