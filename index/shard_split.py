@@ -35,8 +35,8 @@ import numpy as np
 from .bm25 import LexicalIndex
 from .dense import DenseIndex
 from .errors import IndexOpenError, IndexWriteError, describe_os_error
-from .sentvec import SentenceVectors
-from .store import IndexData, load_index, write_index
+from .shard_write import write_shard
+from .store import IndexData, load_index
 from .versions import fsync_path, read_current, remove_old_versions
 
 SHARDS_FILE = "shards.json"
@@ -191,10 +191,8 @@ def split_index(source_dir: Path, n: int, target_dir: Path | None = None, say=la
             manifest = {**data.manifest, "documents": [m for m in data.manifest.get("documents", [])
                                                        if m.get("doc_id") in mine],
                         "shard": {"name": name, "index": s, "of": n}}
-            write_index(tmp / name, manifest, [data.documents[d] for d in doc_ids],
-                        [data.chunks[i] for i in rows], [data.tokens[i] for i in rows], data.vectors[rows],
-                        sentences=SentenceVectors.from_groups(data.sentences.take(rows), data.vectors.shape[1]),
-                        lexical=slice_lexical(data.lexical, rows), dense=slice_dense(data.dense, data.vectors, rows))
+            write_shard(tmp / name, manifest, data, doc_ids, rows, lexical=slice_lexical(data.lexical, rows),
+                        dense=slice_dense(data.dense, data.vectors, rows))
             entries.append({"name": name, "documents": len(doc_ids), "passages": int(len(rows))})
         np.save(tmp / SHARD_OF_FILE, shard_of)
         _write_json(tmp / TERMS_FILE, {"passages": len(data.chunks), "df": document_frequencies(data.lexical)})
