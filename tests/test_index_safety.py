@@ -74,7 +74,7 @@ def test_a_crash_while_writing_leaves_the_old_index_working(index_copy, tmp_path
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt   # as if the user pressed Ctrl-C mid-write
-    monkeypatch.setattr(store.LexicalIndex, "save", crash)
+    monkeypatch.setattr(store.DenseIndex, "save", crash)
     with pytest.raises(KeyboardInterrupt):
         m.index([new_file.parent])
     monkeypatch.undo()
