@@ -38,6 +38,14 @@ TRAIN_PER_CELL = 10     # k-means sample per cell (synthetic vectors: 71 noisy b
 
 
 def peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM). Not ``ru_maxrss``: Linux carries that over
+    ``exec`` from the parent, so a child of a 550 MB bench reported 550 MB before opening."""
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 

@@ -206,7 +206,8 @@ class Retriever:
             return cand, np.zeros((0, len(ranker.FEATURES)), np.float32), empty, empty, np.zeros((0, 3))
         dense = data.vectors[cand] @ vec.astype(np.float32)
         best = data.sentences.best(vec, cand)
-        held = [set(data.tokens[i]) for i in cand]
+        lists = data.tokens.take(cand) if hasattr(data.tokens, "take") else [data.tokens[i] for i in cand]
+        held = [set(t) for t in lists]
         cover = ranker.coverage(query_groups(question, cfg.gazetteer), data.lexical.idf, len(data.chunks), held)
         x = ranker.features(dense, sims, best, bm[cand], bm[top_b], cover)
         return cand, x, dense, bm[cand], ranker.absolute(dense, best, cover)
