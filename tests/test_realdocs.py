@@ -169,6 +169,13 @@ def test_an_inserted_article_is_found_by_its_usual_spelling():
     assert lemmas("Статья 16¹") != lemmas("Статья 161")
 
 
+def test_rotated_header_cells_read_line_by_line_each_in_its_column(real):
+    header = real["pdf_table_rotated_header_cells.pdf"].text.split("\n")[0].split(" | ")
+    assert "Установка и эксплуатация каждой сферы" in header         # not «эксплуатациякаждой»
+    assert any(h.startswith("По разделам о применимости оборудования") and h.endswith("производительности труда")
+               for h in header)                                       # its last line not lent to the neighbour
+
+
 def test_docx_merged_cells_are_filled(real):
     text = real["docx_table_merged_cells_kpi_appendix.docx"].text
     assert "Грейды, категория | Доля КПЭ, %" in text
