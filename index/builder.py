@@ -32,6 +32,7 @@ from .errors import Cancelled, IndexOpenError
 from .legacy import LEGACY_FORMAT, migrate
 from .lemmas import lemmas
 from .lock import writer_lock
+from .shard_split import refuse_update
 from .sentvec import SentenceVectors, sentence_texts
 from .store import IndexData, check_compatible, load_index, read_manifest, write_index
 from .versions import clean_leftovers
@@ -154,6 +155,7 @@ class IndexBuilder:
         with writer_lock(self.index_dir, self.say):
             for name in clean_leftovers(self.index_dir):
                 self.say(f"удалены остатки прерванной записи: {name}")
+            refuse_update(self.index_dir, rebuild)       # a sharded index: rebuild, then shard again
             return self._update(documents, rebuild, remove, {_where(r) for r in readd})
 
     def _update(self, documents: Iterable[Document | CorpusError], rebuild: bool,

@@ -331,6 +331,8 @@ def serve(host: str, port: int, index_dir: Path | None, embedder: str | None) ->
 
 from muniqa.cli_partners import register as _register_partners  # noqa: E402 - partners, compare
 _register_partners(main)
+from muniqa.cli_shards import register as _register_shards  # noqa: E402 - shard
+_register_shards(main)
 
 if __name__ == "__main__":
     main()

@@ -15,7 +15,7 @@ from muniqa.index.builder import IndexBuilder, UpdateReport
 from muniqa.index.chunker import ChunkerSettings
 from muniqa.index.datadir import default_index_dir
 from muniqa.index.embedders import Embedder, make_embedder
-from muniqa.index.store import (IndexData, IndexOpenError, check_compatible, live_version, load_index,
+from muniqa.index.store import (IndexData, IndexOpenError, check_compatible, live_version,
                                 read_manifest)
 from muniqa.index.versions import recorded_sources
 
@@ -23,6 +23,7 @@ from .corrections import load_overrides
 from .filters import Filters
 from .passages import Passage, group_by_city, make_passages
 from .retrieve import Retriever, query_lemmas
+from .sharded import open_index, retriever_for
 
 
 class EmptyQuestionError(ValueError):
@@ -141,9 +142,9 @@ class Muniqa:
         if loaded is None or loaded[0] != version:
             with self._lock:
                 if self._loaded is None or self._loaded[0] != version:
-                    data = load_index(self.index_dir)
+                    data = open_index(self.index_dir)          # sharded or not
                     check_compatible(data.manifest, self.index_dir, self.embedder.model_id, self.embedder.dim)
-                    self._loaded = (data.path, data, Retriever(data, self.embedder))
+                    self._loaded = (data.path, data, retriever_for(data, self.embedder))
                 loaded = self._loaded
         return loaded[1], loaded[2]
 
