@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -184,3 +185,11 @@ def test_ray_value_that_names_a_folder_is_a_path(folder):
     assert split_address("local", [folder]) == (None, [folder])
     assert split_address("ray://head:10001", [folder]) == ("ray://head:10001", [folder])
     assert split_address("auto", []) == ("auto", [])
+
+
+def test_without_ray_installed_one_line_says_what_to_install(monkeypatch):
+    from muniqa.index.ray_cluster import RayRunError, ray_cluster
+    monkeypatch.setitem(sys.modules, "ray", None)     # import ray -> ImportError
+    with pytest.raises(RayRunError, match=r"pip install 'muniqa\[ray\]'"):
+        with ray_cluster():
+            pass
