@@ -123,6 +123,18 @@ class IndexBuilder:
         removed = (manifest or {}).get("removed", [])
         return [r for r in removed if isinstance(r, dict) and "source" in r] if isinstance(removed, list) else []
 
+    def _previous_ids(self) -> dict[str, str]:
+        """Each recorded source's document id in the live manifest (also across --rebuild), so
+        re-reading a file keeps its id: ``muniqa index`` without paths reads the recorded
+        files one by one, which would otherwise lose the folder part of ``a/report``."""
+        try:
+            manifest = read_manifest(self.index_dir)
+        except IndexOpenError:
+            return {}
+        documents = (manifest or {}).get("documents", [])
+        return {_where(d["source"]): d["doc_id"] for d in documents
+                if isinstance(d, dict) and "source" in d and "doc_id" in d} if isinstance(documents, list) else {}
+
     def _existing(self, rebuild: bool) -> IndexData | None:
         manifest = None if rebuild else read_manifest(self.index_dir)
         if manifest is None:
@@ -148,6 +160,7 @@ class IndexBuilder:
         report = UpdateReport()
         self._chunked, self._chunk_seconds = {}, 0.0
         tombstones = {(_where(t["source"]), t.get("sha256")): t for t in self._previous_tombstones()}
+        known_ids, taken = self._previous_ids(), set()
         old = self._existing(rebuild)
         kept: dict[str, Document] = dict(old.documents) if old else {}
         by_hash = {d.sha256: d.doc_id for d in kept.values()}
@@ -161,6 +174,9 @@ class IndexBuilder:
                 continue
             doc = item
             where = _where(doc.source)
+            if known_ids.get(where, doc.doc_id) not in taken:
+                doc.doc_id = known_ids.get(where, doc.doc_id)
+            taken.add(doc.doc_id)
             if where in readd:
                 tombstones = {k: t for k, t in tombstones.items() if k[0] != where}
             elif (where, doc.sha256) in tombstones:

@@ -56,7 +56,7 @@ def parse_system(spec: str) -> RetrievalConfig:
     import dataclasses
     name, _, settings = spec.partition(":")
     if name not in SYSTEMS:
-        raise ValueError(f"unknown system {name!r}: choose from {', '.join(SYSTEMS)}")
+        raise ValueError(f"неизвестная система {name!r}: выберите из {', '.join(SYSTEMS)}")
     cfg = SYSTEMS[name]
     if not settings:
         return cfg
@@ -66,7 +66,7 @@ def parse_system(spec: str) -> RetrievalConfig:
         key, _, value = item.partition("=")
         key = key.strip()
         if key not in types or key == "name":
-            raise ValueError(f"system {spec!r}: unknown setting {key!r}")
+            raise ValueError(f"система {spec!r}: неизвестная настройка {key!r}")
         kind = types[key] if isinstance(types[key], str) else types[key].__name__
         try:
             if "bool" in kind:
@@ -78,7 +78,7 @@ def parse_system(spec: str) -> RetrievalConfig:
             else:
                 changes[key] = None if value.strip() in ("", "none") else value.strip()
         except ValueError:
-            raise ValueError(f"system {spec!r}: setting {key!r} needs a {kind}, got {value!r}") from None
+            raise ValueError(f"система {spec!r}: настройке {key!r} нужно значение типа {kind}, а не {value!r}") from None
     return dataclasses.replace(cfg, **changes)
 
 
