@@ -274,6 +274,8 @@ class IndexBuilder:
         self._check_stop()
         started = time.perf_counter()
         carried = partners_store.read_rows(old.path if old is not None else None)
+        if self.encoder is not None:     # mentions extracted where the documents were read
+            carried = {**carried, **self.encoder.partner_rows(documents)}
         version = write_index(self.index_dir, manifest, documents, chunks, tokens, matrix,
                               sentences=SentenceVectors.from_groups(sentence_groups, self.embedder.dim))
         self.timings["write"] = time.perf_counter() - started

@@ -5,11 +5,12 @@ reused, duplicates, removals, the passage limit, the manifest, the atomic swap u
 writer lock); ``RayEncoder`` is its ``encoder`` hook and only changes WHERE the expensive
 work runs:
 
-- ``documents()`` reads, OCRs, cleans, describes, chunks and lemmatizes every file as one
-  task per file (``ray_tasks.load_and_chunk``) and hands the documents to the builder in
-  the order of the files, not of completion, so the manifest is the single-process one;
-- ``chunks()`` / ``lemmas()`` give the builder what those tasks computed (recomputed here
-  only for a document the tasks did not see);
+- ``documents()`` reads, OCRs, cleans, describes, chunks, lemmatizes and extracts the
+  partnerships of every file as one task per file (``ray_tasks.load_and_chunk``) and hands
+  the documents to the builder in the order of the files, not of completion, so the
+  manifest is the single-process one;
+- ``chunks()`` / ``lemmas()`` / ``partner_rows()`` give the builder what those tasks
+  computed (recomputed here only for a document the tasks did not see);
 - ``embed()`` embeds passages and sentences in batches of tasks across the cluster and puts
   each vector back in its row.
 
@@ -32,7 +33,7 @@ from muniqa.corpus.document import Document
 from muniqa.corpus.errors import CorpusError
 from muniqa.corpus.loader import LoadJob, plan_loads, unique_id
 
-from . import ray_tasks
+from . import partners_store, ray_tasks
 from .chunker import Chunk, ChunkerSettings
 from .embedders import Embedder
 from .lemmas import lemmas
@@ -65,6 +66,7 @@ class RayEncoder:
         self._embed = ray.remote(max_retries=RETRIES)(ray_tasks.embed_batch)
         self._chunks: dict[tuple[str, str], list[Chunk]] = {}
         self._lemmas: dict[str, list[str]] = {}
+        self._mentions: dict[tuple[str, str], list] = {}
         self.workers_seen: set[int] = set()          # worker pids that embedded (for benchmarks)
 
     # ---- reading, chunking, lemmatizing: one task per file ---------------------------
@@ -122,8 +124,9 @@ class RayEncoder:
                               f"{_first_line(exc)}; индекс прежний") from None
         if result[0] == "error":
             return CorpusError(result[1], result[2])
-        _, doc, chunks, passage_lemmas = result
+        _, doc, chunks, passage_lemmas, mentions = result
         self._chunks[(doc.source, doc.sha256)] = chunks
+        self._mentions[(doc.source, doc.sha256)] = mentions
         self._lemmas.update(passage_lemmas)
         return doc
 
@@ -132,6 +135,16 @@ class RayEncoder:
         """The passages a task cut from ``doc`` (under its final id), or None if none did."""
         got = self._chunks.get((doc.source, doc.sha256))
         return None if got is None else [replace(c, doc_id=doc.doc_id) for c in got]
+
+    def partner_rows(self, documents: list[Document]) -> dict[str, tuple[str, list]]:
+        """``partners_store`` rows (doc id -> (key, mentions)) the tasks extracted, under the
+        documents' final ids; the store extracts here only what is missing."""
+        rows = {}
+        for doc in documents:
+            found = self._mentions.get((doc.source, doc.sha256))
+            if found is not None:
+                rows[doc.doc_id] = (partners_store.row_key(doc), [replace(m, doc_id=doc.doc_id) for m in found])
+        return rows
 
     def lemmas(self, texts: list[str]) -> list[list[str]]:
         return [self._lemmas[t] if t in self._lemmas else lemmas(t) for t in texts]

@@ -1,7 +1,7 @@
 """What a Ray worker runs for ``muniqa index --ray``: plain functions, no Ray imports.
 
 ``load_and_chunk`` reads one file (OCR included), cleans it, detects its metadata, cuts it
-into passages and lemmatizes them: the per-document work of the single-process path, done
+into passages, lemmatizes them and extracts its partnership mentions: the per-document work of the single-process path, done
 by the same functions, so the index comes out the same. ``embed_batch`` embeds a batch of
 texts with the embedder the driver names. Each worker process keeps the embedder (and the
 chunker) it loaded, so a model is loaded once per process, not once per batch; Ray reuses
@@ -29,8 +29,10 @@ _embedders: dict[tuple[str, int], Embedder] = {}
 
 
 def load_and_chunk(job: LoadJob, settings: ChunkerSettings | None) -> tuple:
-    """``("doc", document, chunks, {passage text: lemmas})`` or ``("error", path, problem)``."""
+    """``("doc", document, chunks, {passage text: lemmas}, partnership mentions)`` or
+    ``("error", path, problem)``."""
     from .builder import passage_text    # the builder's own rule for what is indexed
+    from .partners import extract
 
     item = run_load(job)
     if isinstance(item, CorpusError):
@@ -38,7 +40,7 @@ def load_and_chunk(job: LoadJob, settings: ChunkerSettings | None) -> tuple:
     chunker = _chunkers.get(settings) or _chunkers.setdefault(settings, Chunker(settings))
     chunks = chunker.chunk(item)
     texts = [passage_text(c, item) for c in chunks]
-    return ("doc", item, chunks, {t: lemmas(t) for t in texts})
+    return ("doc", item, chunks, {t: lemmas(t) for t in texts}, extract(item))
 
 
 def worker_embedder(name: str, threads: int = 1) -> Embedder:

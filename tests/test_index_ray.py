@@ -123,6 +123,7 @@ def assert_same_index(a: Path, b: Path) -> None:
     assert np.allclose(x.vectors, y.vectors, atol=1e-5)
     assert np.array_equal(x.sentences.offsets, y.sentences.offsets)
     assert np.allclose(x.sentences.vectors.astype(np.float32), y.sentences.vectors.astype(np.float32), atol=1e-3)
+    assert (x.path / "partners.jsonl").read_text(encoding="utf-8") == (y.path / "partners.jsonl").read_text(encoding="utf-8")
 
 
 def test_cluster_has_three_workers(cluster):
