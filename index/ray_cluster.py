@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,6 +45,19 @@ def worker_env(local: bool) -> dict[str, str]:
             if k.startswith("MUNIQA_") and (local or k not in LOCAL_ONLY_ENV)}
 
 
+def check_reachable(address: str, timeout: float = 5.0) -> None:
+    """A quick TCP connect to ``host:port`` (or ``ray://host:port``): ``ray.init`` would wait
+    minutes for an address nobody answers at, printing C++ warnings meanwhile."""
+    match = re.fullmatch(r"(?:ray://)?\[?([^\]/]+?)\]?:(\d{1,5})/?", address)
+    if match is None:
+        return                                 # "auto" and the like: Ray finds the address itself
+    try:
+        socket.create_connection((match.group(1), int(match.group(2))), timeout=timeout).close()
+    except OSError as exc:
+        raise RayRunError(f"нет связи с кластером Ray {address}: {exc.strerror or type(exc).__name__}"
+                          f" (запущен ли он? ray start --head)") from None
+
+
 @contextmanager
 def ray_cluster(address: str | None = None, workers: int | None = None) -> Iterator[Cluster]:
     """A connected Ray session for the ``with`` block; ``RayRunError`` when none can be had."""
@@ -63,6 +78,7 @@ def ray_cluster(address: str | None = None, workers: int | None = None) -> Itera
                 raise RayRunError(f"--ray-workers должно быть не меньше 1, а не {workers}")
             ray.init(num_cpus=workers, object_store_memory=STORE_MB * 2**20, **options)
         else:
+            check_reachable(address)
             options.pop("include_dashboard")   # a running cluster has its own settings
             ray.init(address=address, **options)
     except RayRunError:

@@ -13,7 +13,7 @@ import click
 
 from muniqa.index.ray_cluster import RayRunError, ray_cluster
 
-_ADDRESS = re.compile(r"^(auto|local|ray://\S+|[\w.-]+:\d{2,5})$")
+_ADDRESS = re.compile(r"^(auto|local|ray://\S+|[\w.-]+:\d{1,5})$")
 
 
 def split_address(value: str, paths: list[Path]) -> tuple[str | None, list[Path]]:

@@ -194,3 +194,17 @@ def test_without_ray_installed_one_line_says_what_to_install(monkeypatch):
     with pytest.raises(RayRunError, match=r"pip install 'muniqa\[ray\]'"):
         with ray_cluster():
             pass
+
+
+def test_unreachable_cluster_is_one_line_and_the_index_stays(on_ray, folder, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(on_ray[0].index_dir, index)
+    before = (index / "CURRENT").read_text()
+    (folder / "new.txt").write_text("Томск. Новый отчёт о сотрудничестве с городом Гомель.\n", encoding="utf-8")
+    try:
+        done = run_cli("index", str(folder), "--ray", "127.0.0.1:1", "--index", str(index))
+    finally:
+        (folder / "new.txt").unlink()
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("ошибка: нет связи с кластером Ray 127.0.0.1:1")
+    assert (index / "CURRENT").read_text() == before
