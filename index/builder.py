@@ -29,6 +29,7 @@ from . import partners_store
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
 from .errors import Cancelled, IndexOpenError
+from .legacy import LEGACY_FORMAT, migrate
 from .lemmas import lemmas
 from .lock import writer_lock
 from .sentvec import SentenceVectors, sentence_texts
@@ -139,6 +140,8 @@ class IndexBuilder:
         manifest = None if rebuild else read_manifest(self.index_dir)
         if manifest is None:
             return None
+        if manifest.get("format") == LEGACY_FORMAT and migrate(self.index_dir, self.say):
+            manifest = read_manifest(self.index_dir)
         check_compatible(manifest, self.index_dir, self.embedder.model_id, self.embedder.dim)
         if manifest.get("chunker") != asdict(self.chunker.settings):
             self.say("настройки нарезки изменились: все документы нарезаются заново")
@@ -233,7 +236,8 @@ class IndexBuilder:
         sentence_groups: list[np.ndarray] = []
         if old is not None:
             reuse = {d for d in kept if d not in fresh}
-            rows = [i for i, c in enumerate(old.chunks) if c.doc_id in reuse]
+            numbers = [i for i, d in enumerate(old.documents) if d in reuse]
+            rows = np.flatnonzero(np.isin(np.asarray(old.chunk_doc), numbers)).tolist()
             documents += [old.documents[d] for d in old.documents if d in reuse]
             chunks += [old.chunks[i] for i in rows]
             tokens += [old.tokens[i] for i in rows]

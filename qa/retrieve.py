@@ -174,8 +174,7 @@ class Retriever:
         lexical: dict[int, float] = {}
         if cfg.dense:
             vec = query_vector if query_vector is not None else self.embedder.embed_query(question)
-            allowed = None if mask is None else np.flatnonzero(mask)
-            ids, sims = self.data.dense.search(vec, n, allowed)
+            ids, sims = self.data.dense.search(vec, n, mask=mask)
             if cfg.sentences:     # rescore the passage candidates by their best sentence
                 sims = self.data.sentences.best(vec, ids)
             dense = {int(i): float(s) for i, s in zip(ids, sims)}
@@ -197,8 +196,7 @@ class Retriever:
         """Both retrievers' top lists merged: (passage ids, ranker features, cosine, BM25,
         absolute evidence for ``ranker.confidence``)."""
         data, n = self.data, cfg.candidates
-        allowed = None if mask is None else np.flatnonzero(mask)
-        ids, sims = data.dense.search(vec, n, allowed)
+        ids, sims = data.dense.search(vec, n, mask=mask)
         toks = query_lemmas(question, cfg.gazetteer)
         bm = data.lexical.scores(toks, mask)
         top_b = _top(bm, n, mask)

@@ -55,7 +55,7 @@ def test_damaged_index_gives_a_clear_error(index_copy, damage):
     elif damage == "garbage-faiss":
         (version / "dense.faiss").write_bytes(b"not a faiss index")
     else:
-        (version / "chunks.jsonl").unlink()
+        (version / "chunks.npy").unlink()
     with pytest.raises(IndexOpenError, match="повреждён.*rebuild"):
         load_index(index_copy)
     res = run_cli("ask", "туризм", "--index", str(index_copy))
@@ -74,7 +74,7 @@ def test_a_crash_while_writing_leaves_the_old_index_working(index_copy, tmp_path
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt   # as if the user pressed Ctrl-C mid-write
-    monkeypatch.setattr(store.LexicalIndex, "save", crash)
+    monkeypatch.setattr(store.DenseIndex, "save", crash)
     with pytest.raises(KeyboardInterrupt):
         m.index([new_file.parent])
     monkeypatch.undo()
