@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .rowdot import row_dots
 from .sentences import sentence_spans
 
 MIN_CHARS = 12   # shorter pieces ("1.", "- ") say nothing; the passage vector covers them
@@ -65,7 +66,7 @@ class SentenceVectors:
             return np.zeros(0, np.float32)
         starts, ends = np.asarray(self.offsets[passages]), np.asarray(self.offsets[passages + 1])
         rows = np.concatenate([self.vectors[s:e] for s, e in zip(starts.tolist(), ends.tolist())])
-        sims = rows.astype(np.float32) @ query.astype(np.float32)
+        sims = row_dots(rows, query)           # the same bits whichever passages come along
         return np.maximum.reduceat(sims, np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))
 
     def save(self, folder: Path) -> None:
