@@ -86,7 +86,8 @@ def _dense(vectors: np.ndarray, base_vec: np.ndarray, pool: np.ndarray, parts: n
     normalised, so its inner product with a centroid is <base, c> + <noise, c>, and both are
     tables (71 bases, 32,768 pool rows) times the centroids. FAISS's own assignment is a
     scan of all 4,096 cells per vector, 1.6e13 flops at 5 million: over an hour on two
-    shared cores. The index is the same (same centroids, same cells, same 8-bit codes)."""
+    shared cores. Given the centroids, the cells and 8-bit codes are exactly FAISS's (checked
+    on 5,000 vectors); k-means is trained on 10 points per cell instead of 30 to save time."""
     import faiss
 
     from muniqa.index.dense import IVF_PROBES, DenseIndex, _ivf_cells
