@@ -112,14 +112,21 @@ class Muniqa:
 
     def index(self, paths: list[str | Path] | None = None, rebuild: bool = False,
               remove: list[str] = (), on_message=None, overrides: dict[str, str] | None = None,
-              max_mb: float | None = None) -> UpdateReport:
+              max_mb: float | None = None, cluster=None) -> UpdateReport:
         """Add new and changed files (default: see ``default_sources``); unchanged ones are
         skipped. ``overrides`` (city, year, topic) apply to every file; ``max_mb`` caps file
-        size. Files named one by one come back even if removed earlier."""
+        size. Files named one by one come back even if removed earlier. ``cluster`` (a
+        ``muniqa.index.ray_cluster.Cluster``): read and embed on that Ray cluster."""
         roots = [Path(p) for p in paths] if paths else self.default_sources()
         readd = [str(p) for p in roots if paths and p.is_file()]
-        builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress, on_message)
-        documents = iter_documents(roots, overrides, max_mb, self.progress, load_overrides())
+        encoder = None
+        if cluster is not None:
+            from muniqa.index.distributed import RayEncoder
+            encoder = RayEncoder(cluster, self.embedder, self.chunker, self.progress)
+        builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress, on_message,
+                               encoder=encoder)
+        documents = (encoder.documents(roots, overrides, max_mb, load_overrides()) if encoder else
+                     iter_documents(roots, overrides, max_mb, self.progress, load_overrides()))
         return builder.update(documents, rebuild=rebuild, remove=remove, readd=readd)
 
     def remove(self, doc_ids: list[str]) -> UpdateReport:

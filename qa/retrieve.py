@@ -58,7 +58,7 @@ def parse_system(spec: str) -> RetrievalConfig:
     import dataclasses
     name, _, settings = spec.partition(":")
     if name not in SYSTEMS:
-        raise ValueError(f"unknown system {name!r}: choose from {', '.join(SYSTEMS)}")
+        raise ValueError(f"неизвестная система {name!r}: выберите из {', '.join(SYSTEMS)}")
     cfg = SYSTEMS[name]
     if not settings:
         return cfg
@@ -68,7 +68,7 @@ def parse_system(spec: str) -> RetrievalConfig:
         key, _, value = item.partition("=")
         key = key.strip()
         if key not in types or key == "name":
-            raise ValueError(f"system {spec!r}: unknown setting {key!r}")
+            raise ValueError(f"система {spec!r}: неизвестная настройка {key!r}")
         kind = types[key] if isinstance(types[key], str) else types[key].__name__
         try:
             if "bool" in kind:
@@ -80,7 +80,7 @@ def parse_system(spec: str) -> RetrievalConfig:
             else:
                 changes[key] = None if value.strip() in ("", "none") else value.strip()
         except ValueError:
-            raise ValueError(f"system {spec!r}: setting {key!r} needs a {kind}, got {value!r}") from None
+            raise ValueError(f"система {spec!r}: настройке {key!r} нужно значение типа {kind}, а не {value!r}") from None
     return dataclasses.replace(cfg, **changes)
 
 
@@ -196,7 +196,8 @@ class Retriever:
         cand = np.union1d(ids.astype(np.int64), top_b.astype(np.int64))
         dense = row_dots(data.vectors[cand], vec)
         best = data.sentences.best(vec, cand)
-        held = [set(data.tokens[i]) for i in cand]
+        lists = data.tokens.take(cand) if hasattr(data.tokens, "take") else [data.tokens[i] for i in cand]
+        held = [set(t) for t in lists]
         return rank_inputs(question, cfg, cand, dense, ids, best, bm[cand], bm[top_b], held,
                            data.lexical.idf, len(data.chunks))
 

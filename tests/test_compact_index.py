@@ -136,3 +136,28 @@ def test_streaming_synthetic_build_opens_and_filters(bundled, tmp_path):
     hits = Retriever(data, bundled.embedder).search("фестиваль", filters=Filters(cities=["Томск"], year_from=2015))
     assert hits and all(data.documents[data.chunks[h.chunk].doc_id].meta.cities == ["Томск"] for h in hits)
     shutil.rmtree(tmp_path / "synthetic")
+
+
+def test_city_match_counts_from_postings_count_the_passages_holding_half_the_words(bundled):
+    """The search page's per-city counts, now numpy over BM25 postings, against a direct
+    count over every passage's lemma set (what the page counted before format 3)."""
+    import math
+
+    from muniqa.qa.gazetteer import related
+    from muniqa.ui.search import match_counts
+    from muniqa.ui.state import SearchState
+    data = bundled.data
+    for st in (SearchState("фестиваль ледовых скульптур"), SearchState("сотрудничество с Китаем", year_from=2024),
+               SearchState("туристский информационный центр Томска")):
+        concepts = []
+        for lem in dict.fromkeys(lemmas(st.question)):
+            if not any(lem in c for c in concepts):
+                concepts.append({lem, *related(lem)})
+        need = max(1, math.ceil(len(concepts) / 2))
+        mask = st.filters(with_cities=False).mask(data)
+        want: dict[str, int] = {}
+        for i in range(len(data.chunks)):
+            if (mask is None or mask[i]) and sum(bool(c & set(data.tokens[i])) for c in concepts) >= need:
+                for city in data.documents[data.chunks[i].doc_id].meta.cities or ["город не указан"]:
+                    want[city] = want.get(city, 0) + 1
+        assert match_counts(data, st) == want and want, st.question
