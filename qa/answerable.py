@@ -42,12 +42,12 @@ from muniqa.index.sentences import sentence_spans
 
 from .gazetteer import related, with_cities
 
-EVIDENCE = ("focus_missing", "year_missing", "sent_cov", "typed_cov", "type_missing", "type_apart",
-            "unknown_share", "violations")
+EVIDENCE = ("focus_missing", "year_missing", "sent_cov", "typed_cov", "type_missing", "unknown_share",
+            "violations")
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _QUOTED = re.compile(r"[«\"“]([^»\"”]{1,80})[»\"”]")
-_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)(?!-?х\b)")     # «1990-х» is a decade
 _DATE = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\b(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|"
                    r"октябр|ноябр|декабр)\w*|(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)", re.I)
 _INITIALS = re.compile(r"\b[А-ЯЁ]\.\s?(?:[А-ЯЁ]\.\s?)?[А-ЯЁ][а-яё]+|\b[А-ЯЁ][а-яё]+\s[А-ЯЁ]\.\s?[А-ЯЁ]\.")
@@ -62,6 +62,9 @@ _ASKS_NUMBER = re.compile(r"\b(?:сколько|скольк\w+|какое\s+к�
 _ASKS_YEAR = re.compile(r"\b(?:в|с|до|к)\s+каком\w*\s+году|\b(?:с|до)\s+какого\s+года\b", re.I)
 _ASKS_DATE = re.compile(r"\b(?:когда|какого\s+числа|в\s+какие\s+сроки|до\s+какого\s+(?:числа|срока)|"
                         r"в\s+какой\s+день)\b", re.I)
+# «когда» asked of a law is answered by a time span or a condition, not only by a date
+_WHEN = re.compile(r"\b(?:через|в\s+течение|не\s+позднее|не\s+ранее|в\s+случа[ея]|если|после|срок\w*|"
+                   r"ежегодно|ежемесячно|еженедельно|раз\s+в)\b", re.I)
 _ASKS_PERSON = re.compile(r"^\s*(?:а\s+)?(?:кто|кем|кому|кого|чь[яеий]|как\s+зовут)\b", re.I)
 _NUMBER_WORDS = frozenset("""ноль один два три четыре пять шесть семь восемь девять десять одиннадцать двенадцать
  тринадцать четырнадцать пятнадцать шестнадцать семнадцать восемнадцать девятнадцать двадцать тридцать сорок
@@ -69,6 +72,9 @@ _NUMBER_WORDS = frozenset("""ноль один два три четыре пят
  восемьсот девятьсот тысяча миллион миллиард десяток дюжина сотня половина треть четверть оба полтора
  двое трое четверо пятеро шестеро""".split())
 _PERSON_TAGS = {"Name", "Surn", "Patr"}
+_BODIES = frozenset("""администрация комитет департамент министерство управление служба агентство комиссия
+ совет правительство суд прокуратура инспекция надзор орган оператор министр руководитель председатель
+ директор губернатор мэр глава начальник заместитель секретарь уполномоченный""".split())
 _HONORIFIC = re.compile(r"\b(?:г-н\w*|г-ж\w*|господин\w*|госпож\w*|мистер\w*)\s+[А-ЯЁA-Z]", re.I)
 # a count answered by naming the items: «(ТОГУ, ХГУЭП, ДВГУПС)», «на русском, английском и японском»
 _ENUMERATION = re.compile(r"[^,;.]+,[^,;.]+(?:,|\sи\s)[^,;.]+")
@@ -239,6 +245,8 @@ def _has_person_or_org(text: str, own: set[str]) -> bool:
     name that is not one of the question's own words."""
     if _INITIALS.search(text) or _HONORIFIC.search(text):
         return True
+    if any(lem in _BODIES and lem not in own for lem in lemmas(text)):
+        return True
     if any(not set(lemmas(m.group(1))) <= own for m in _QUOTED.finditer(text)):
         return True
     for m in _WORD.finditer(text):
@@ -269,7 +277,7 @@ def _has_type(f: Focus, text: str, words: list[str], own: set[str], numbers: lis
     if f.asks == "year":
         return bool(_YEAR.search(text))
     if f.asks == "date":
-        return bool(_DATE.search(text))
+        return bool(_DATE.search(text) or _WHEN.search(text))
     if f.asks == "person":
         return _has_person_or_org(text, own)
     return True
@@ -288,7 +296,7 @@ def _near_target(f: Focus, text: str, words: list[str], stoks: frozenset[str], o
     if f.asks == "number":
         return any(abs(i - j) <= window for i in at for j in numbers) or any(
             _ENUMERATION.search(_window(text, i, window + 3)) for i in at)
-    return any(_has_person_or_org(_window(text, i, window), own) for i in at)
+    return any(_has_person_or_org(_window(text, i, window + 3), own) for i in at)   # «мэра С. В. Сидоренко»
 
 
 def _window(text: str, i: int, window: int) -> str:
@@ -334,7 +342,6 @@ def evidence(question: str, groups: list[set[str]], idf, n_passages: int, texts:
         if y0:
             years_here.update(range(y0, (y1 or y0) + 1))
         sent_cov = typed_cov = 0.0
-        near = False
         absent = sum(w for g, w in zip(groups, weights) if not any(idf(t) for t in g)) / total
         for sent, words, stoks, numbers in sentences:
             have = stoks | head_toks
@@ -343,12 +350,10 @@ def evidence(question: str, groups: list[set[str]], idf, n_passages: int, texts:
             close = bool(f.target) and _near_target(f, sent, words, stoks, own, numbers)
             if cov > typed_cov and (close or _has_type(f, sent, words, own, numbers)):
                 typed_cov = cov
-            near = near or close
         year_missing = float(bool(f.years) and not set(f.years) & years_here)
         type_missing = float(bool(f.asks) and typed_cov == 0.0)
-        apart = float(bool(f.target) and not near)
         rows.append((missing / len(f.entities) if f.entities else 0.0, year_missing, sent_cov, typed_cov,
-                     type_missing, apart, absent, float(missing > 0) + year_missing + max(type_missing, apart)))
+                     type_missing, absent, float(missing > 0) + year_missing + type_missing))
     return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(EVIDENCE))
 
 
