@@ -198,7 +198,8 @@ class Retriever:
         cand = np.union1d(ids.astype(np.int64), top_b.astype(np.int64))
         dense = row_dots(data.vectors[cand], vec)
         best = data.sentences.best(vec, cand)
-        held = [set(data.tokens[i]) for i in cand]
+        lists = data.tokens.take(cand) if hasattr(data.tokens, "take") else [data.tokens[i] for i in cand]
+        held = [set(t) for t in lists]
         return rank_inputs(question, cfg, cand, dense, ids, best, bm[cand], bm[top_b], held,
                            data.lexical.idf, len(data.chunks))
 
