@@ -28,7 +28,12 @@ def candidates(data: IndexData, vec: np.ndarray, toks: list[str], wanted: set[st
     return {"dense_ids": ids.astype(np.int64), "dense_sims": sims, "bm_ids": top_b.astype(np.int64),
             "bm_top": bm[top_b], "cand": cand, "cosine": row_dots(data.vectors[cand], vec),
             "best": data.sentences.best(vec, cand), "bm25": bm[cand],
-            "held": [set(data.tokens[i]) & wanted for i in cand]}
+            "held": [set(t) & wanted for t in _token_lists(data, cand)]}
+
+
+def _token_lists(data: IndexData, rows: np.ndarray) -> list[list[str]]:
+    """Lemma lists of ``rows`` (format 3 decodes them at once when it can)."""
+    return data.tokens.take(rows) if hasattr(data.tokens, "take") else [data.tokens[i] for i in rows]
 
 
 HANDLERS = {"candidates": candidates}
