@@ -19,7 +19,7 @@ from muniqa.index.lemmas import lemmas, raw_words
 from muniqa.index.store import IndexData
 
 from .filters import Filters
-from . import ranker
+from . import docscore, ranker
 from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, with_cities
 
@@ -209,6 +209,9 @@ class Retriever:
         dense = data.vectors[cand] @ vec.astype(np.float32)
         best = data.sentences.best(vec, cand)
         held = [set(data.tokens[i]) for i in cand]
-        cover = ranker.coverage(query_groups(question, cfg.gazetteer), data.lexical.idf, len(data.chunks), held)
-        x = ranker.features(dense, sims, best, bm[cand], bm[top_b], cover)
+        groups = query_groups(question, cfg.gazetteer)
+        cover = ranker.coverage(groups, data.lexical.idf, len(data.chunks), held)
+        doc = docscore.doc_features(data, cand, dense, held, groups,
+                                    ranker.query_weights(groups, data.lexical.idf, len(data.chunks)))
+        x = ranker.features(dense, sims, best, bm[cand], bm[top_b], cover, doc)
         return cand, x, dense, bm[cand], ranker.absolute(dense, best, cover)
