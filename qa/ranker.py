@@ -22,9 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .docscore import FEATURES as DOC_FEATURES
-
-FEATURES = ("d_gap", "d_z", "s_gap", "s_z", "b_mm", "b_rel", "cov", "b_mm_x_covtop") + DOC_FEATURES
+FEATURES = ("d_gap", "d_z", "s_gap", "s_z", "b_mm", "b_rel", "cov", "b_mm_x_covtop")
 WEIGHTS_FILE = Path(__file__).with_name("ranker.json")
 # A question none of whose words any passage holds («xyzzy qwerty») is answered by cosine
 # alone, which always finds a "best" passage; it is never a confident answer.
@@ -36,14 +34,13 @@ def _z(x: np.ndarray, ref: np.ndarray) -> np.ndarray:
 
 
 def features(dense: np.ndarray, dense_ref: np.ndarray, best_sentence: np.ndarray,
-             bm25: np.ndarray, bm25_ref: np.ndarray, coverage: np.ndarray,
-             doc: np.ndarray | None = None) -> np.ndarray:
+             bm25: np.ndarray, bm25_ref: np.ndarray, coverage: np.ndarray) -> np.ndarray:
     """One row per candidate, columns as ``FEATURES``.
 
     ``dense``, ``best_sentence``, ``bm25``, ``coverage``: the candidates' cosine, best
     sentence cosine, BM25 score (0 when BM25 did not find it) and share of the query's idf
     mass they hold; ``dense_ref`` / ``bm25_ref``: the scores of each retriever's own top list,
-    which say what is usual for this query; ``doc``: the columns of ``docscore``.
+    which say what is usual for this query.
     """
     if len(bm25_ref) and bm25_ref.max() > 0:
         lo, hi = bm25_ref.min(), bm25_ref.max()
@@ -57,7 +54,6 @@ def features(dense: np.ndarray, dense_ref: np.ndarray, best_sentence: np.ndarray
         dense - ref_d.max(), _z(dense, ref_d),
         best_sentence - best_sentence.max(), _z(best_sentence, best_sentence),
         b_mm, b_rel, coverage, b_mm * cov_top,
-        *(doc.T if doc is not None else np.zeros((len(DOC_FEATURES), len(dense)))),
     ]).astype(np.float32)
 
 
@@ -68,16 +64,11 @@ def coverage(groups: list[set[str]], idf, n_passages: int, passage_tokens: list[
     a word no passage has counts as the rarest possible, so a question about something
     the index never mentions covers little.
     """
-    weights = query_weights(groups, idf, n_passages)
-    return np.array([sum(w for g, w in zip(groups, weights) if not g.isdisjoint(toks))
-                     for toks in passage_tokens], dtype=np.float32)
-
-
-def query_weights(groups: list[set[str]], idf, n_passages: int) -> np.ndarray:
-    """Each query lemma group's share of the query's idf mass (see ``coverage``)."""
     rarest = math.log(1 + max(n_passages, 1))
-    weights = np.array([max(idf(t) for t in g) or rarest for g in groups], dtype=np.float64)
-    return weights / (weights.sum() or 1.0)
+    weights = [max(idf(t) for t in g) or rarest for g in groups]
+    total = sum(weights) or 1.0
+    return np.array([sum(w for g, w in zip(groups, weights) if not g.isdisjoint(toks)) / total
+                     for toks in passage_tokens], dtype=np.float32)
 
 
 @lru_cache(maxsize=4)

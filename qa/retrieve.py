@@ -19,7 +19,7 @@ from muniqa.index.lemmas import lemmas, raw_words
 from muniqa.index.store import IndexData
 
 from .filters import Filters
-from . import docscore, ranker
+from . import ranker
 from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, with_cities
 
@@ -56,7 +56,7 @@ def parse_system(spec: str) -> RetrievalConfig:
     import dataclasses
     name, _, settings = spec.partition(":")
     if name not in SYSTEMS:
-        raise ValueError(f"unknown system {name!r}: choose from {', '.join(SYSTEMS)}")
+        raise ValueError(f"неизвестная система {name!r}: выберите из {', '.join(SYSTEMS)}")
     cfg = SYSTEMS[name]
     if not settings:
         return cfg
@@ -66,7 +66,7 @@ def parse_system(spec: str) -> RetrievalConfig:
         key, _, value = item.partition("=")
         key = key.strip()
         if key not in types or key == "name":
-            raise ValueError(f"system {spec!r}: unknown setting {key!r}")
+            raise ValueError(f"система {spec!r}: неизвестная настройка {key!r}")
         kind = types[key] if isinstance(types[key], str) else types[key].__name__
         try:
             if "bool" in kind:
@@ -78,7 +78,7 @@ def parse_system(spec: str) -> RetrievalConfig:
             else:
                 changes[key] = None if value.strip() in ("", "none") else value.strip()
         except ValueError:
-            raise ValueError(f"system {spec!r}: setting {key!r} needs a {kind}, got {value!r}") from None
+            raise ValueError(f"система {spec!r}: настройке {key!r} нужно значение типа {kind}, а не {value!r}") from None
     return dataclasses.replace(cfg, **changes)
 
 
@@ -209,9 +209,6 @@ class Retriever:
         dense = data.vectors[cand] @ vec.astype(np.float32)
         best = data.sentences.best(vec, cand)
         held = [set(data.tokens[i]) for i in cand]
-        groups = query_groups(question, cfg.gazetteer)
-        cover = ranker.coverage(groups, data.lexical.idf, len(data.chunks), held)
-        doc = docscore.doc_features(data, cand, dense, held, groups,
-                                    ranker.query_weights(groups, data.lexical.idf, len(data.chunks)))
-        x = ranker.features(dense, sims, best, bm[cand], bm[top_b], cover, doc)
+        cover = ranker.coverage(query_groups(question, cfg.gazetteer), data.lexical.idf, len(data.chunks), held)
+        x = ranker.features(dense, sims, best, bm[cand], bm[top_b], cover)
         return cand, x, dense, bm[cand], ranker.absolute(dense, best, cover)
