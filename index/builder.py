@@ -31,7 +31,7 @@ from .embedders import Embedder
 from .errors import Cancelled, IndexOpenError
 from .lemmas import lemmas
 from .lock import writer_lock
-from .sentvec import SentenceVectors, embed_with_sentences
+from .sentvec import SentenceVectors, sentence_texts
 from .store import IndexData, check_compatible, load_index, read_manifest, write_index
 from .versions import clean_leftovers
 
@@ -225,12 +225,14 @@ class IndexBuilder:
             sentence_groups += old.sentences.take(rows)
         new_chunks: list[Chunk] = []
         new_texts: list[str] = []
+        new_sentences: list[list[str]] = []
         started = time.perf_counter()
         for doc in fresh.values():
             documents.append(doc)
             for chunk in self._chunked.get(doc.doc_id) or self.chunker.chunk(doc):
                 new_chunks.append(chunk)
                 new_texts.append(passage_text(chunk, doc))
+                new_sentences.append(sentence_texts(chunk.text, passage_head(chunk, doc)))
         self.timings["chunk"] = self._chunk_seconds + time.perf_counter() - started
         started = time.perf_counter()
         tokens += [lemmas(t) for t in new_texts]
@@ -239,9 +241,8 @@ class IndexBuilder:
         started = time.perf_counter()
         self.embedded_tokens = 0
         if new_texts:
-            passage_vectors, groups = self._embed_with_sentences(new_texts, [len(c.text) for c in new_chunks])
-            vectors.append(passage_vectors)
-            sentence_groups += groups
+            vectors.append(self._embed(new_texts))
+            sentence_groups += self._embed_sentences(new_sentences)
         self.timings["embed"] = time.perf_counter() - started
         self.embedded_tokens = sum(self.embedder.count_tokens(t) for t in new_texts)
         matrix = np.vstack(vectors) if vectors else np.zeros((0, self.embedder.dim), np.float32)
@@ -264,22 +265,14 @@ class IndexBuilder:
         self.timings["partners"] = time.perf_counter() - started
         return len(documents), len(chunks)
 
-    def _embed_with_sentences(self, texts: list[str], bodies: list[int], batch: int = 16
-                              ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Passage vectors and each passage's sentence vectors, one model pass per passage
-        (``sentvec``); ``bodies``: the length of the passage text at the end of each text."""
-        out = np.empty((len(texts), self.embedder.dim), dtype=np.float32)
-        groups: list[np.ndarray] = []
-        self.on_progress(0, len(texts))
-        with tqdm(total=len(texts), desc="векторизация фрагментов", unit="фрагм.",
-                  disable=not self.progress, leave=False) as bar:
-            for i in range(0, len(texts), batch):
-                self._check_stop()
-                out[i:i + batch], more = embed_with_sentences(self.embedder, texts[i:i + batch], bodies[i:i + batch])
-                groups += more
-                bar.update(len(texts[i:i + batch]))
-                self.on_progress(min(i + batch, len(texts)), len(texts))
-        return out, groups
+    def _embed_sentences(self, groups: list[list[str]]) -> list[np.ndarray]:
+        """Every passage's sentences embedded (sorted by length, so batches pad little)."""
+        flat = [t for g in groups for t in g]
+        order = sorted(range(len(flat)), key=lambda i: len(flat[i]))
+        out = np.empty((len(flat), self.embedder.dim), dtype=np.float32)
+        out[order] = self._embed([flat[i] for i in order], batch=32, desc="векторизация предложений")
+        bounds = np.cumsum([0] + [len(g) for g in groups])
+        return [out[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
     def _embed(self, texts: list[str], batch: int = 16, desc: str = "векторизация фрагментов") -> np.ndarray:
         out = np.empty((len(texts), self.embedder.dim), dtype=np.float32)

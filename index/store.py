@@ -37,7 +37,7 @@ from .versions import fsync_path, parse_manifest, read_current, remove_old_versi
 __all__ = ["IndexData", "IndexOpenError", "IndexWriteError", "live_version", "load_index",
            "read_manifest", "write_index", "check_format", "check_compatible"]
 
-FORMAT_VERSION = 3   # 2: sentence vectors beside passage vectors; 3: pooled from the passage pass
+FORMAT_VERSION = 2   # 2: sentence vectors beside passage vectors
 
 
 @dataclass

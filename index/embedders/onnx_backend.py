@@ -48,7 +48,7 @@ class OnnxEmbedder(Embedder):
                                 "pip install onnx onnxruntime") from exc
         if quantize not in ("int8", "fp32"):
             raise EmbedderError(f"quantize must be int8 or fp32, not {quantize!r}")
-        self.settings = {"quantize": quantize, "per_channel": True, "graph": "bert-mha-q4emb+states"}
+        self.settings = {"quantize": quantize, "per_channel": True, "graph": "bert-mha-q4emb"}
         if quantize == "int8":  # a settings change makes old caches rebuild (see _check)
             self.settings["activations"] = "per-run; ffn-down per-row"
         self.backend = "onnx" if quantize == "int8" else "onnx-fp32"
@@ -151,29 +151,6 @@ class OnnxEmbedder(Embedder):
             self._pool(batch, out)
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
-    def embed_passages_with_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]
-                                  ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Passage vectors, and a vector for each character span of each passage (its
-        sentences) pooled from the same run: the mean of the span's token states, which
-        read the whole passage (its heading too). One model pass per passage instead of one
-        per passage plus one per sentence."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        groups: list[np.ndarray] = []
-        tok, size = self._tok, self._tok.window
-        for i, (text, cuts) in enumerate(zip(texts, spans)):
-            ids, ranges = _encode_spans(tok, "passage: ", text, cuts)
-            states = np.zeros((len(ids), self.dim), dtype=np.float32)
-            for a in range(0, max(len(ids), 1), size):
-                seq = [tok.bos, *ids[a:a + size], tok.eos]
-                run = self._sess.run(["states"], {"input_ids": np.array([seq], dtype=np.int64),
-                                                  "attention_mask": np.ones((1, len(seq)), dtype=np.int64)})[0][0]
-                out[i] += max(len(seq) - 2, 1) * run.mean(axis=0)
-                states[a:a + size] = run[1:-1]
-            group = np.stack([states[s:e].mean(axis=0) if e > s else out[i] for s, e in ranges]) \
-                if ranges else np.zeros((0, self.dim), np.float32)
-            groups.append(group / np.maximum(np.linalg.norm(group, axis=1, keepdims=True), 1e-12))
-        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12), groups
-
     def _pool(self, batch: list[tuple[int, list[int]]], out: np.ndarray) -> None:
         """Run one padded batch; add each window's pooled vector, weighted, to its text's row
         (a weighted sum points where the weighted mean does: normalizing follows)."""
@@ -182,31 +159,9 @@ class OnnxEmbedder(Embedder):
         mask = np.zeros((len(batch), length), dtype=np.int64)
         for r, (_, seq) in enumerate(batch):
             ids[r, :len(seq)], mask[r, :len(seq)] = seq, 1
-        pooled = self._sess.run(["pooled"], {"input_ids": ids, "attention_mask": mask})[0]
+        pooled = self._sess.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         for (i, seq), vec in zip(batch, pooled):
             out[i] += max(len(seq) - 2, 1) * vec
-
-
-def _encode_spans(tok, prefix: str, text: str, cuts: list[tuple[int, int]]
-                  ) -> tuple[list[int], list[tuple[int, int]]]:
-    """Token ids of ``prefix + text`` and the token range of each character span. The
-    tokenizer segments each word on its own, so encoding the pieces between span borders
-    one after another gives the ids of the whole text (spans start and end at words)."""
-    ids: list[int] = []
-    ranges: list[tuple[int, int]] = []
-    pos = 0
-    for s, e in cuts:
-        before = (prefix if pos == 0 else "") + text[pos:s]
-        if before.strip():
-            ids += tok.encode(before.strip())
-        start = len(ids)
-        ids += tok.encode(text[s:e].strip())
-        ranges.append((start, len(ids)))
-        pos = e
-    rest = (prefix if pos == 0 else "") + text[pos:]
-    if rest.strip():
-        ids += tok.encode(rest.strip())
-    return ids, ranges
 
 
 def _check(folder: Path, source_hash: str, settings: dict) -> str | None:

@@ -166,9 +166,7 @@ def _layer(g: _Graph, wts: E5Weights, x: str, key_mask: str, i: int) -> str:
 
 
 def build_graph(wts: E5Weights, quantize: str, progress=None):
-    """BERT encoder: (input_ids, attention_mask) -> masked mean of the last layer's states
-    (``pooled``), and the states themselves (``states``: sentence vectors pooled from one
-    passage pass, see ``OnnxEmbedder.embed_passages_with_spans``)."""
+    """BERT encoder: (input_ids, attention_mask) -> masked mean of the last layer's states."""
     from onnx import TensorProto
 
     g, cfg = _Graph(quantize), wts.config
@@ -187,9 +185,7 @@ def build_graph(wts: E5Weights, quantize: str, progress=None):
     count = g.op("ReduceSum", m3, g.const("axis1b", np.array([1])), keepdims=0)
     g.nodes.append(g.helper.make_node("Div", [total, count], ["pooled"], name="pool"))
     out = g.helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", h])
-    g.nodes.append(g.helper.make_node("Identity", [x], ["states"], name="states"))
-    states = g.helper.make_tensor_value_info("states", TensorProto.FLOAT, ["batch", "seq", h])
-    graph = g.helper.make_graph(g.nodes, "e5_small", inputs, [out, states], g.inits)
+    graph = g.helper.make_graph(g.nodes, "e5_small", inputs, [out], g.inits)
     opsets = [g.helper.make_opsetid("", OPSET), g.helper.make_opsetid("com.microsoft", 1)]
     return g.helper.make_model(graph, opset_imports=opsets, producer_name="muniqa")
 
