@@ -9,6 +9,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
@@ -125,41 +126,69 @@ def iter_documents(paths: list[Path], overrides: dict[str, str] | None = None,
     ``corrections`` (by source path) win over sidecars but not over ``overrides``;
     ``progress`` shows a bar with an ETA on stderr while files are read.
     """
+    jobs = list(plan_loads(paths, overrides, max_mb, corrections))
+    seen: set[str] = set()
+    with tqdm(total=len(jobs), desc="чтение файлов", unit="файл", file=sys.stderr,
+              disable=not progress, leave=False) as bar:
+        for job in jobs:
+            bar.update(1)
+            item = job if isinstance(job, CorpusError) else run_load(job)
+            yield item if isinstance(item, CorpusError) else unique_id(item, seen)
+
+
+@dataclass(frozen=True)
+class LoadJob:
+    """One file to load with the metadata fields that win over detection (and their sources):
+    what ``run_load`` needs, so the loading can run elsewhere (a Ray worker, see
+    ``index/distributed.py``)."""
+    path: Path
+    root: Path | None
+    fields: dict[str, str]
+    sources: dict[str, str]
+    max_mb: float
+
+
+def plan_loads(paths: list[Path], overrides: dict[str, str] | None = None, max_mb: float | None = None,
+               corrections: dict[str, dict[str, str]] | None = None) -> Iterator[LoadJob | CorpusError]:
+    """The files under ``paths`` in a stable order, each with its sidecar, correction and
+    flag fields; a folder's bad sidecar is said once, before its files."""
     forced = _check_overrides(overrides)
     max_mb = default_max_mb() if max_mb is None else max_mb
     if max_mb <= 0:
         raise ValueError(f"the size limit must be positive, got {max_mb:g} MB")
-    items = list(expand_paths(paths))
     sidecars: dict[Path, dict[str, dict[str, str]]] = {}
-    seen: set[str] = set()
-    with tqdm(total=len(items), desc="чтение файлов", unit="файл", file=sys.stderr,
-              disable=not progress, leave=False) as bar:
-        for item in items:
-            bar.update(1)
-            if isinstance(item, CorpusError):
-                yield item
-                continue
-            path, root = item
-            folder = path.parent
-            if folder not in sidecars:
-                try:
-                    sidecars[folder] = read_sidecar(folder)
-                except CorpusError as err:       # said once; the folder's files still load
-                    sidecars[folder] = {}
-                    yield err
+    for item in list(expand_paths(paths)):
+        if isinstance(item, CorpusError):
+            yield item
+            continue
+        path, root = item
+        folder = path.parent
+        if folder not in sidecars:
             try:
-                side, corrected = sidecars[folder].get(path.name, {}), (corrections or {}).get(str(path), {})
-                fields = {**side, **corrected, **forced}
-                sources = {**dict.fromkeys(side, "sidecar"), **dict.fromkeys(corrected, "corrected"),
-                           **dict.fromkeys(forced, "flag")}
-                doc = load_document(path, root, fields or None, max_mb, sources)
-            except CorpusError as err:
+                sidecars[folder] = read_sidecar(folder)
+            except CorpusError as err:       # said once; the folder's files still load
+                sidecars[folder] = {}
                 yield err
-                continue
-            except Exception as exc:  # noqa: BLE001 - a reader's surprise must not stop the folder
-                yield CorpusError(path, f"cannot read: {type(exc).__name__}: {exc}".splitlines()[0])
-                continue
-            if doc.doc_id in seen:       # report.pdf beside report.docx: keep both, apart
-                doc.doc_id = f"{doc.doc_id}{path.suffix.lower()}"
-            seen.add(doc.doc_id)
-            yield doc
+        side, corrected = sidecars[folder].get(path.name, {}), (corrections or {}).get(str(path), {})
+        fields = {**side, **corrected, **forced}
+        sources = {**dict.fromkeys(side, "sidecar"), **dict.fromkeys(corrected, "corrected"),
+                   **dict.fromkeys(forced, "flag")}
+        yield LoadJob(path, root, fields, sources, max_mb)
+
+
+def run_load(job: LoadJob) -> Document | CorpusError:
+    """Read, clean and describe one file; any problem becomes its ``CorpusError``."""
+    try:
+        return load_document(job.path, job.root, job.fields or None, job.max_mb, job.sources)
+    except CorpusError as err:
+        return err
+    except Exception as exc:  # noqa: BLE001 - a reader's surprise must not stop the folder
+        return CorpusError(job.path, f"cannot read: {type(exc).__name__}: {exc}".splitlines()[0])
+
+
+def unique_id(doc: Document, seen: set[str]) -> Document:
+    """report.pdf beside report.docx: keep both, apart (ids are given in load order)."""
+    if doc.doc_id in seen:
+        doc.doc_id = f"{doc.doc_id}{Path(doc.source).suffix.lower()}"
+    seen.add(doc.doc_id)
+    return doc

@@ -4,14 +4,17 @@
    lemmatizing, embedding and writing; peak RSS; size on disk per passage.
 2. Query latency, warm and in-process (p50/p95/p99), with and without filters, and end to
    end through the CLI (a new process per question: model load included).
-3. Scale: retrieval latency over 100,000 and 1,000,000 passages. Embedding a million
-   passages on two cores takes days, so these corpora are SYNTHETIC: the real passages of
-   the bundled reports repeated with variation (extra lemmas drawn from the real vocabulary)
-   and vectors made from their real embeddings plus Gaussian noise. The output says so.
+3. Scale (``--chunks N``): a SYNTHETIC index of N passages (the real passages of the
+   bundled reports repeated with variation, vectors = real embeddings plus noise; see
+   ``bench_scale``) written to disk in format 3 by one process, then opened by a fresh
+   process that reports open time, its peak RSS and warm latencies (retrieval components,
+   the learned-ranker search, the cited answer; filtered and unfiltered). The output says
+   ``synthetic``.
 4. Embedding throughput of the default embedder on real text for a fixed time budget.
 """
 from __future__ import annotations
 
+import json
 import resource
 import shutil
 import subprocess
@@ -22,9 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-from muniqa.corpus.document import Document, Metadata
-from muniqa.index.chunker import Chunk
-from muniqa.index.store import IndexData
 from muniqa.qa.api import Muniqa
 from muniqa.qa.filters import Filters
 from muniqa.qa.retrieve import Retriever
@@ -107,51 +107,25 @@ def bench_cli(m: Muniqa, runs: int = 5) -> dict:
     return out
 
 
-def synthetic_index(base: IndexData, n_chunks: int, seed: int = 0) -> IndexData:
-    """A large index made from real passages repeated with variation (see module docstring)."""
-    from muniqa.index.bm25 import LexicalIndex
-    from muniqa.index.dense import DenseIndex
-    rng = np.random.default_rng(seed)
-    vocab = sorted({t for toks in base.tokens for t in toks})
-    cities = ["Томск", "Хабаровск", "Омск", "Иркутск", "Казань", "Пермь", "Самара", "Тверь", "Орел", "Курск"]
-    per_doc = 100
-    docs = {}
-    for d in range(n_chunks // per_doc):
-        meta = Metadata(title=f"synthetic {d}", cities=[cities[d % len(cities)]], year=2010 + d % 15)
-        docs[f"s{d}"] = Document(f"s{d}", "synthetic", "", "", meta, [(0, 1)], [])
-    src = rng.integers(0, len(base.chunks), n_chunks)
-    extra = rng.integers(0, len(vocab), (n_chunks, 3))
-    chunks, tokens = [], []
-    for i in range(n_chunks):
-        c = base.chunks[src[i]]
-        chunks.append(Chunk(f"s{i // per_doc}", 0, 0, c.text, c.section, 1, 1))
-        tokens.append(base.tokens[src[i]] + [vocab[j] for j in extra[i]])
-    vectors = base.vectors[src] + rng.normal(0, 0.03, (n_chunks, base.vectors.shape[1])).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    from muniqa.index.sentvec import SentenceVectors
-    groups = []
-    for i in range(n_chunks):        # the source passage's sentences, varied like its vector
-        g = base.sentences.group(int(src[i])).astype(np.float32)
-        g = g + rng.normal(0, 0.03, g.shape).astype(np.float32)
-        groups.append(g / np.linalg.norm(g, axis=1, keepdims=True))
-    sentences = SentenceVectors.from_groups(groups, vectors.shape[1])
-    started = time.perf_counter()
-    dense = DenseIndex.build(vectors, vectors.shape[1])
-    lexical = LexicalIndex.build(tokens)
-    build = time.perf_counter() - started
-    data = IndexData(Path("synthetic"), {"dense_kind": dense.kind}, docs, chunks, tokens, vectors, dense, lexical,
-                     sentences)
-    data.build_seconds = build
-    return data
+def bench_scale(m: Muniqa, n_chunks: int, workdir: Path) -> dict:
+    """A synthetic index of ``n_chunks`` passages built by one process and served by a fresh
+    one (``bench_scale``): the memory figure is what searching costs, not building; the
+    index is deleted afterwards."""
+    folder = workdir / f"scale-{n_chunks}"
+    try:
+        built = _subprocess_json("build", str(m.index_dir), str(folder), str(n_chunks))
+        served = _subprocess_json("serve", str(folder), m.embedder.backend)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {**served, **built, "synthetic": True, "build_peak_rss_mb": built["build_peak_rss_mb"],
+            "peak_rss_mb": served["peak_rss_mb"], "retrieve": served["search"],
+            "retrieve_filtered": served["search_filtered"]}
 
 
-def bench_scale(m: Muniqa, n_chunks: int, n_queries: int = 200) -> dict:
-    data = synthetic_index(m.data, n_chunks)
-    retriever = Retriever(data, m.embedder)
-    return {"chunks": n_chunks, "synthetic": True, "index_kind": data.dense.kind,
-            "build_s": round(data.build_seconds, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
-            "retrieve": _latencies(retriever, m.embedder, n_queries, None),
-            "retrieve_filtered": _latencies(retriever, m.embedder, n_queries, Filters(cities=["Томск"], year_from=2015))}
+def _subprocess_json(*args: str) -> dict:
+    done = subprocess.run([sys.executable, "-m", "muniqa.eval.bench_scale", *args], check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def bench_embed(m: Muniqa, seconds: float = 20.0) -> dict:
@@ -173,7 +147,7 @@ def run(scales: list[int], embedder: str | None = None, embed_seconds: float = 2
         out = {"build": build, "query": bench_queries(m), "cli": bench_cli(m),
                "embed": bench_embed(m, embed_seconds), "scale": []}
         for n in scales:
-            out["scale"].append(bench_scale(m, n))
+            out["scale"].append(bench_scale(m, n, workdir))
         out["peak_rss_mb"] = round(peak_rss_mb(), 1)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -74,8 +74,9 @@ def open_eval_index(corpus: list[str], embedder: str | None, chunker: ChunkerSet
         chunker = chunker or ChunkerSettings(400, 0)     # one passage per paragraph / sentence
     key = hashlib.sha256(repr((sorted(corpus), embedder, chunker)).encode()).hexdigest()[:16]
     m = Muniqa(data_dir() / "eval" / key, embedder=embedder, progress=progress, chunker=chunker)
+    from muniqa.index.legacy import LEGACY_FORMAT
     from muniqa.index.store import FORMAT_VERSION, read_manifest
-    stale = (read_manifest(m.index_dir) or {}).get("format", FORMAT_VERSION) != FORMAT_VERSION
+    stale = (read_manifest(m.index_dir) or {}).get("format", FORMAT_VERSION) not in (FORMAT_VERSION, LEGACY_FORMAT)
     if corpus and corpus[0].startswith("xquad:"):
         from muniqa.index.builder import IndexBuilder
         docs, _ = xquad_corpus(corpus[0].split(":", 1)[1])

@@ -51,7 +51,7 @@ def _rows(path: Path) -> list[tuple[int, dict]]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
-        raise GoldError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise GoldError(f"{path}: файл не читается: {exc.strerror or exc}") from None
     rows = []
     for n, line in enumerate(lines, start=1):
         if not line.strip():
@@ -59,7 +59,7 @@ def _rows(path: Path) -> list[tuple[int, dict]]:
         try:
             rows.append((n, json.loads(line)))
         except ValueError as exc:
-            raise GoldError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+            raise GoldError(f"{path}:{n}: строка не в формате JSON ({exc.msg})") from None
     return rows
 
 
@@ -75,7 +75,7 @@ def gold_corpus(path: str | Path) -> list[str] | None:
         return None
     name = rows[0][1]["corpus"]
     if not isinstance(name, str) or not name.strip():
-        raise GoldError(f"{path}:{rows[0][0]}: field 'corpus' must be a non-empty string")
+        raise GoldError(f"{path}:{rows[0][0]}: поле 'corpus' должно быть непустой строкой")
     if name == "bundled":
         return []
     if name.startswith("shared:"):
@@ -83,12 +83,12 @@ def gold_corpus(path: str | Path) -> list[str] | None:
         parts = [p for p in name.split(":", 1)[1].split("/") if p]
         found = shared_path(*parts) if parts else None
         if found is None:
-            raise GoldError(f"{path}: corpus {name!r} not found: put the shared folder beside the "
-                            "repository or set MUNIQA_SHARED")
+            raise GoldError(f"{path}: корпус {name!r} не найден: положите папку shared рядом с "
+                            "репозиторием или задайте MUNIQA_SHARED")
         return [str(found)]
     target = (path.parent / name).resolve()
     if not target.exists():
-        raise GoldError(f"{path}: corpus {name!r} not found ({target})")
+        raise GoldError(f"{path}: корпус {name!r} не найден ({target})")
     return [str(target)]
 
 
@@ -100,19 +100,19 @@ def load_gold(path: str | Path) -> list[GoldQuestion]:
         if _is_header(i, row):
             continue
         if not isinstance(row, dict) or not row.get("question") or not row.get("id"):
-            raise GoldError(f"{path}:{n}: each line needs 'id' and 'question'")
+            raise GoldError(f"{path}:{n}: в каждой строке нужны поля 'id' и 'question'")
         kind = row.get("kind", "fact")
         if kind not in KINDS:
-            raise GoldError(f"{path}:{n}: field 'kind' must be one of {', '.join(KINDS)}")
+            raise GoldError(f"{path}:{n}: поле 'kind' — одно из: {', '.join(KINDS)}")
         if kind == "unanswerable":
             if row.get("quotes") or row.get("docs"):
-                raise GoldError(f"{path}:{n}: unanswerable question {row['id']} must have empty 'quotes' and 'docs'")
+                raise GoldError(f"{path}:{n}: у вопроса без ответа {row['id']} поля 'quotes' и 'docs' должны быть пустыми")
         elif not row.get("quotes") and not row.get("docs"):
-            raise GoldError(f"{path}:{n}: question {row['id']} has neither 'quotes' nor 'docs'")
+            raise GoldError(f"{path}:{n}: у вопроса {row['id']} нет ни 'quotes', ни 'docs'")
         if not all(isinstance(row.get(f, []), list) for f in ("quotes", "docs", "tags")):
-            raise GoldError(f"{path}:{n}: fields 'quotes', 'docs' and 'tags' must be lists")
+            raise GoldError(f"{path}:{n}: поля 'quotes', 'docs' и 'tags' должны быть списками")
         if row["id"] in seen:
-            raise GoldError(f"{path}:{n}: duplicate id {row['id']}")
+            raise GoldError(f"{path}:{n}: повторный id {row['id']}")
         seen.add(row["id"])
         out.append(GoldQuestion(str(row["id"]), row["question"], row.get("kind", "fact"),
                                 list(row.get("quotes", [])), list(row.get("docs", [])),

@@ -78,10 +78,10 @@ def load_partners_gold(path: str | Path) -> list[GoldPartner]:
         try:
             d = json.loads(line)
         except ValueError as exc:
-            raise GoldError(f"{path}:{n}: not JSON ({exc.msg})") from None
+            raise GoldError(f"{path}:{n}: строка не в формате JSON ({exc.msg})") from None
         missing = [f for f in FIELDS if not d.get(f)]
         if missing:
-            raise GoldError(f"{path}:{n}: field {missing[0]!r} is missing or empty")
+            raise GoldError(f"{path}:{n}: поле {missing[0]!r} отсутствует или пустое")
         out.append(GoldPartner(d["doc"], d["city"], d["partner"], list(d["relations"]), d["quote"],
                                list(d.get("aliases") or []), d.get("country", "")))
     return out

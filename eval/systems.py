@@ -51,9 +51,9 @@ def _make(label: str, base: str, fields: dict[str, str]) -> SystemSpec:
             chunker = ChunkerSettings(int(index_fields.get("chunk_size", default.chunk_size)),
                                       int(index_fields.get("chunk_overlap", default.chunk_overlap)))
         except ValueError:
-            raise ValueError(f"system {label!r}: chunk_size and chunk_overlap must be whole numbers") from None
+            raise ValueError(f"система {label!r}: chunk_size и chunk_overlap — целые числа") from None
         if chunker.chunk_overlap >= chunker.chunk_size:
-            raise ValueError(f"system {label!r}: chunk_overlap must be smaller than chunk_size")
+            raise ValueError(f"система {label!r}: chunk_overlap должен быть меньше chunk_size")
     return SystemSpec(label, retrieval, index_fields.get("embedder"), chunker)
 
 
@@ -64,7 +64,7 @@ def parse_spec(spec: str) -> SystemSpec:
     for item in filter(None, (s.strip() for s in settings.split(","))):
         key, sep, value = item.partition("=")
         if not sep:
-            raise ValueError(f"system {spec!r}: settings are key=value, got {item!r}")
+            raise ValueError(f"система {spec!r}: настройки пишутся как ключ=значение, а не {item!r}")
         fields[key.strip()] = value.strip()
     return _make(spec, base, fields)
 
@@ -80,14 +80,14 @@ def load_systems_file(path: str | Path) -> list[SystemSpec]:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix == ".json" else __import__("yaml").safe_load(text)
     except Exception as exc:  # noqa: BLE001 - any parse error is the user's file
-        raise ValueError(f"{path}: cannot read the systems file: {exc}") from None
+        raise ValueError(f"{path}: файл систем не читается: {exc}") from None
     rows = data.get("systems") if isinstance(data, dict) else data
     if not isinstance(rows, list) or not rows:
-        raise ValueError(f"{path}: expected a list under 'systems'")
+        raise ValueError(f"{path}: под 'systems' ожидается список")
     out = []
     for n, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or "name" not in row:
-            raise ValueError(f"{path}: system {n} needs a 'name'")
+            raise ValueError(f"{path}: у системы {n} нет поля 'name'")
         fields = {k: str(v).lower() if isinstance(v, bool) else str(v)
                   for k, v in row.items() if k not in ("name", "base")}
         try:

@@ -41,7 +41,7 @@ def default_xquad_path() -> Path:
 def load_xquad(path: str | Path | None = None, task: str = "sentence") -> XquadTask:
     """Build the ``passage`` or ``sentence`` task from ``xquad.ru.json``."""
     if task not in ("passage", "sentence"):
-        raise ValueError(f"unknown XQuAD task {task!r}: use 'passage' or 'sentence'")
+        raise ValueError(f"неизвестная задача XQuAD {task!r}: passage или sentence")
     path = Path(path) if path else default_xquad_path()
     with open(path, encoding="utf-8-sig") as f:
         data = json.load(f)["data"]

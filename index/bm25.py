@@ -1,4 +1,11 @@
-"""BM25 over lemma tokens, persisted as bm25s's folder of plain arrays and JSON (nothing pickled)."""
+"""BM25 over lemma tokens, persisted as bm25s's folder of plain arrays and JSON (nothing pickled).
+
+Loaded memory-mapped (``mmap=True``): a query reads only the postings of its own words.
+Scoring adds each query word's postings into a float32 array exactly as bm25s's
+``get_scores`` does (same order, same float32 sums), but as ``scores[rows] += values``: a
+word's postings hold each passage once, so this equals ``np.add.at`` and is several times
+faster on the million-entry postings of common words.
+"""
 from __future__ import annotations
 
 import logging
@@ -17,6 +24,8 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
+        """bm25s's own indexing, in memory (the raw-words evaluation baseline; the stored
+        index is written by ``bm25_build`` from token ids)."""
         if not token_lists:
             return cls(None, 0)
         model = bm25s.BM25()
@@ -26,34 +35,51 @@ class LexicalIndex:
 
     def save(self, folder: Path) -> None:
         if self._model is not None:
-            self._model.save(str(folder))
+            self._model.save(str(folder), show_progress=False)
 
     @classmethod
     def load(cls, folder: Path, n_docs: int) -> "LexicalIndex":
         if n_docs == 0:
             return cls(None, 0)
-        return cls(bm25s.BM25.load(str(folder), mmap=False), n_docs)
+        return cls(bm25s.BM25.load(str(folder), mmap=True, show_progress=False), n_docs)
+
+    def _ids(self, tokens: list[str]) -> list[int]:
+        vocab = self._model.vocab_dict
+        n = len(self._model.scores["indptr"]) - 1
+        return [vocab[t] for t in tokens if t in vocab and vocab[t] < n]
+
+    def doc_freq(self, token: str) -> int:
+        ids = self._ids([token]) if self._model is not None else []
+        if not ids:
+            return 0
+        indptr = self._model.scores["indptr"]
+        return int(indptr[ids[0] + 1] - indptr[ids[0]])
 
     def idf(self, token: str) -> float:
         """Inverse document frequency, for weighting query words when highlighting."""
         if self._model is None or token not in self._model.vocab_dict:
             return 0.0
-        df = self._doc_freq().get(token, 0)
+        df = self.doc_freq(token)
         return float(np.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)))
 
-    def _doc_freq(self) -> dict[str, int]:
-        if not hasattr(self, "_df"):
-            indptr = self._model.scores["indptr"]
-            counts = np.diff(indptr)
-            self._df = {tok: int(counts[i]) for tok, i in self._model.vocab_dict.items() if i < len(counts)}
-        return self._df
+    def postings(self, token: str) -> np.ndarray:
+        """Numbers of the passages holding ``token``."""
+        ids = self._ids([token]) if self._model is not None else []
+        if not ids:
+            return np.zeros(0, np.int64)
+        s = self._model.scores
+        return np.asarray(s["indices"][s["indptr"][ids[0]]:s["indptr"][ids[0] + 1]])
 
     def scores(self, query_tokens: list[str], mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every passage for the query (0 where the mask is False)."""
+        out = np.zeros(self.n_docs, dtype=np.float32)
         if self._model is None:
-            return np.zeros(self.n_docs, dtype=np.float32)
-        known = [t for t in query_tokens if t in self._model.vocab_dict]
-        if not known:
-            return np.zeros(self.n_docs, dtype=np.float32)
-        weights = None if mask is None else mask.astype(np.float32)
-        return np.asarray(self._model.get_scores(known, weight_mask=weights), dtype=np.float32)
+            return out
+        s = self._model.scores
+        data, indices, indptr = s["data"], s["indices"], s["indptr"]
+        for t in self._ids(query_tokens):
+            a, b = int(indptr[t]), int(indptr[t + 1])
+            out[indices[a:b]] += data[a:b]
+        if mask is not None:
+            out *= mask.astype(np.float32)
+        return out

@@ -29,8 +29,10 @@ from . import partners_store
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
 from .errors import Cancelled, IndexOpenError
+from .legacy import LEGACY_FORMAT, migrate
 from .lemmas import lemmas
 from .lock import writer_lock
+from .shard_split import refuse_update
 from .sentvec import SentenceVectors, sentence_texts
 from .store import IndexData, check_compatible, load_index, read_manifest, write_index
 from .versions import clean_leftovers
@@ -96,8 +98,9 @@ class IndexBuilder:
     def __init__(self, index_dir: Path, embedder: Embedder, settings: ChunkerSettings | None = None,
                  progress: bool = True, on_message: Callable[[str], None] | None = None,
                  on_progress: Callable[[int, int], None] | None = None,
-                 should_stop: Callable[[], bool] | None = None):
+                 should_stop: Callable[[], bool] | None = None, encoder=None):
         self.index_dir = index_dir
+        self.encoder = encoder   # None: in this process; else e.g. distributed.RayEncoder (chunks, lemmas, embed)
         self.embedder = embedder
         self.chunker = Chunker(settings)
         self.progress = progress
@@ -122,10 +125,24 @@ class IndexBuilder:
         removed = (manifest or {}).get("removed", [])
         return [r for r in removed if isinstance(r, dict) and "source" in r] if isinstance(removed, list) else []
 
+    def _previous_ids(self) -> dict[str, str]:
+        """Each recorded source's document id in the live manifest (also across --rebuild), so
+        re-reading a file keeps its id: ``muniqa index`` without paths reads the recorded
+        files one by one, which would otherwise lose the folder part of ``a/report``."""
+        try:
+            manifest = read_manifest(self.index_dir)
+        except IndexOpenError:
+            return {}
+        documents = (manifest or {}).get("documents", [])
+        return {_where(d["source"]): d["doc_id"] for d in documents
+                if isinstance(d, dict) and "source" in d and "doc_id" in d} if isinstance(documents, list) else {}
+
     def _existing(self, rebuild: bool) -> IndexData | None:
         manifest = None if rebuild else read_manifest(self.index_dir)
         if manifest is None:
             return None
+        if manifest.get("format") == LEGACY_FORMAT and migrate(self.index_dir, self.say):
+            manifest = read_manifest(self.index_dir)
         check_compatible(manifest, self.index_dir, self.embedder.model_id, self.embedder.dim)
         if manifest.get("chunker") != asdict(self.chunker.settings):
             self.say("настройки нарезки изменились: все документы нарезаются заново")
@@ -139,6 +156,7 @@ class IndexBuilder:
         with writer_lock(self.index_dir, self.say):
             for name in clean_leftovers(self.index_dir):
                 self.say(f"удалены остатки прерванной записи: {name}")
+            refuse_update(self.index_dir, rebuild)       # a sharded index: rebuild, then shard again
             return self._update(documents, rebuild, remove, {_where(r) for r in readd})
 
     def _update(self, documents: Iterable[Document | CorpusError], rebuild: bool,
@@ -147,6 +165,7 @@ class IndexBuilder:
         report = UpdateReport()
         self._chunked, self._chunk_seconds = {}, 0.0
         tombstones = {(_where(t["source"]), t.get("sha256")): t for t in self._previous_tombstones()}
+        known_ids, taken = self._previous_ids(), set()
         old = self._existing(rebuild)
         kept: dict[str, Document] = dict(old.documents) if old else {}
         by_hash = {d.sha256: d.doc_id for d in kept.values()}
@@ -160,6 +179,9 @@ class IndexBuilder:
                 continue
             doc = item
             where = _where(doc.source)
+            if known_ids.get(where, doc.doc_id) not in taken:
+                doc.doc_id = known_ids.get(where, doc.doc_id)
+            taken.add(doc.doc_id)
             if where in readd:
                 tombstones = {k: t for k, t in tombstones.items() if k[0] != where}
             elif (where, doc.sha256) in tombstones:
@@ -179,7 +201,7 @@ class IndexBuilder:
                 self.say(f"пропущен {doc.source}: такой же файл уже в индексе ({twin})")
                 continue
             t0 = time.perf_counter()
-            pieces = self.chunker.chunk(doc)
+            pieces = (self.encoder and self.encoder.chunks(doc)) or self.chunker.chunk(doc)
             self._chunk_seconds += time.perf_counter() - t0
             if len(pieces) > limit:
                 report.failed.append(CorpusError(doc.source, f"документ слишком большой: {len(pieces)} "
@@ -216,7 +238,8 @@ class IndexBuilder:
         sentence_groups: list[np.ndarray] = []
         if old is not None:
             reuse = {d for d in kept if d not in fresh}
-            rows = [i for i, c in enumerate(old.chunks) if c.doc_id in reuse]
+            numbers = [i for i, d in enumerate(old.documents) if d in reuse]
+            rows = np.flatnonzero(np.isin(np.asarray(old.chunk_doc), numbers)).tolist()
             documents += [old.documents[d] for d in old.documents if d in reuse]
             chunks += [old.chunks[i] for i in rows]
             tokens += [old.tokens[i] for i in rows]
@@ -235,7 +258,7 @@ class IndexBuilder:
                 new_sentences.append(sentence_texts(chunk.text, passage_head(chunk, doc)))
         self.timings["chunk"] = self._chunk_seconds + time.perf_counter() - started
         started = time.perf_counter()
-        tokens += [lemmas(t) for t in new_texts]
+        tokens += self.encoder.lemmas(new_texts) if self.encoder else [lemmas(t) for t in new_texts]
         self.timings["lemmatize"] = time.perf_counter() - started
         chunks += new_chunks
         started = time.perf_counter()
@@ -257,6 +280,8 @@ class IndexBuilder:
         self._check_stop()
         started = time.perf_counter()
         carried = partners_store.read_rows(old.path if old is not None else None)
+        if self.encoder is not None:     # mentions extracted where the documents were read
+            carried = {**carried, **self.encoder.partner_rows(documents)}
         version = write_index(self.index_dir, manifest, documents, chunks, tokens, matrix,
                               sentences=SentenceVectors.from_groups(sentence_groups, self.embedder.dim))
         self.timings["write"] = time.perf_counter() - started
@@ -275,6 +300,8 @@ class IndexBuilder:
         return [out[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
     def _embed(self, texts: list[str], batch: int = 16, desc: str = "векторизация фрагментов") -> np.ndarray:
+        if self.encoder is not None:
+            return self.encoder.embed(texts, desc, self.on_progress, self._check_stop)
         out = np.empty((len(texts), self.embedder.dim), dtype=np.float32)
         self.on_progress(0, len(texts))
         with tqdm(total=len(texts), desc=desc, unit="фрагм.",

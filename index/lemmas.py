@@ -13,8 +13,10 @@ from functools import lru_cache
 from bm25s.stopwords import STOPWORDS_RUSSIAN
 
 from muniqa.corpus.morph import analyzer
+from muniqa.corpus.superscript import SUPERSCRIPT_DIGITS, lowered
 
-WORD = re.compile(r"[^\W_]+")
+# A word, or a run of superscript digits on its own: «16¹» is the words «16» and «1».
+WORD = re.compile(rf"[^\W_{SUPERSCRIPT_DIGITS}]+|[{SUPERSCRIPT_DIGITS}]+")
 STOPWORDS = frozenset(w.replace("ё", "е") for w in STOPWORDS_RUSSIAN)
 
 
@@ -25,7 +27,7 @@ def fold(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
     """The most probable dictionary form of ``word`` (lowercase, ё→е)."""
-    low = fold(word)
+    low = lowered(fold(word))
     if low.isdigit() or not low.isalpha():
         return low
     return analyzer().parse(low)[0].normal_form.replace("ё", "е")

@@ -28,6 +28,9 @@ def _key(doc: Document) -> str:
     return f"{doc.sha256}|{doc.meta.city}|{doc.meta.year}"
 
 
+row_key = _key   # public: what a row's mentions depend on (index/distributed.py builds rows elsewhere)
+
+
 def read_rows(version: Path | None) -> dict[str, tuple[str, list[Mention]]]:
     """doc id -> (key, mentions) stored in ``version``; empty if absent, damaged or stale."""
     path = version / FILE if version else None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .rowdot import row_dots
 from .sentences import sentence_spans
 
 MIN_CHARS = 12   # shorter pieces ("1.", "- ") say nothing; the passage vector covers them
@@ -63,9 +64,9 @@ class SentenceVectors:
         """Cosine of each passage's best-matching sentence with ``query``."""
         if len(passages) == 0:
             return np.zeros(0, np.float32)
-        starts, ends = self.offsets[passages], self.offsets[passages + 1]
-        rows = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends)])
-        sims = self.vectors[rows].astype(np.float32) @ query.astype(np.float32)
+        starts, ends = np.asarray(self.offsets[passages]), np.asarray(self.offsets[passages + 1])
+        rows = np.concatenate([self.vectors[s:e] for s, e in zip(starts.tolist(), ends.tolist())])
+        sims = row_dots(rows, query)           # the same bits whichever passages come along
         return np.maximum.reduceat(sims, np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))
 
     def save(self, folder: Path) -> None:
@@ -74,4 +75,5 @@ class SentenceVectors:
 
     @classmethod
     def load(cls, folder: Path) -> "SentenceVectors":
-        return cls(np.load(folder / "sentences.npy", mmap_mode="r"), np.load(folder / "sentence_offsets.npy"))
+        return cls(np.load(folder / "sentences.npy", mmap_mode="r"),
+                   np.load(folder / "sentence_offsets.npy", mmap_mode="r"))

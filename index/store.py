@@ -3,15 +3,18 @@
 Layout::
 
     <index dir>/CURRENT          name of the live version folder (replaced atomically)
-    <index dir>/v-<stamp>/       manifest.json, documents.jsonl, chunks.jsonl,
-                                 vectors.npy, dense.faiss, bm25/,
-                                 sentences.npy, sentence_offsets.npy (see sentvec)
+    <index dir>/v-<stamp>/       manifest.json and the memory-mapped files of format 3
+                                 (see ``format3``: documents, passage columns, texts, lemma
+                                 ids, vectors.npy, dense.faiss, bm25/, sentence vectors)
 
 A writer builds a complete version folder, fsyncs it, then replaces CURRENT with
 ``os.replace``: a reader (or a crash) sees the old version or the new one, never half.
 Writers hold ``lock.writer_lock`` from reading the live manifest to the swap (see
 ``builder``); a write that fails (disk full, read-only folder, no inodes left) removes what
 it wrote, raises ``IndexWriteError`` as one line, and leaves the previous version live.
+Opening maps the files instead of reading them (``format3.open_version``): it takes
+milliseconds and little memory at any size. A format-2 index is converted once on open
+(``legacy``), keeping its vectors: nothing is embedded again.
 """
 from __future__ import annotations
 
@@ -20,16 +23,20 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from muniqa.corpus.document import Document, Metadata
+from muniqa.corpus.document import Document
 
 from .bm25 import LexicalIndex
 from .chunker import Chunk
 from .dense import DenseIndex
+from .format3 import open_version, write_version
+from .legacy import LEGACY_FORMAT, migrate
 from .errors import IndexOpenError, IndexWriteError, describe_os_error, repair_hint
 from .sentvec import SentenceVectors
 from .versions import fsync_path, parse_manifest, read_current, remove_old_versions
@@ -37,45 +44,39 @@ from .versions import fsync_path, parse_manifest, read_current, remove_old_versi
 __all__ = ["IndexData", "IndexOpenError", "IndexWriteError", "live_version", "load_index",
            "read_manifest", "write_index", "check_format", "check_compatible"]
 
-FORMAT_VERSION = 2   # 2: sentence vectors beside passage vectors
+FORMAT_VERSION = 3   # 2: sentence vectors beside passage vectors; 3: memory-mapped columns
 
 
 @dataclass
 class IndexData:
-    """Everything a retriever needs, loaded in memory."""
+    """Everything a retriever needs. In format 3 ``documents``, ``chunks``, ``tokens`` and
+    ``vectors`` are lazy views over memory-mapped files with the interface of the dict and
+    lists they replace (``chunks[i]`` is a ``Chunk``, ``tokens[i]`` a list of lemmas)."""
     path: Path
     manifest: dict
-    documents: dict[str, Document]
-    chunks: list[Chunk]
-    tokens: list[list[str]]
+    documents: Mapping[str, Document]
+    chunks: Sequence[Chunk]
+    tokens: Sequence[list[str]]
     vectors: np.ndarray
     dense: DenseIndex
     lexical: LexicalIndex
     sentences: SentenceVectors | None = None
-    chunk_doc: np.ndarray = field(init=False)   # document number of each chunk
+    chunk_doc: np.ndarray | None = None     # document number of each chunk
 
     def __post_init__(self):
-        order = {d: i for i, d in enumerate(self.documents)}
-        self.chunk_doc = np.array([order[c.doc_id] for c in self.chunks], dtype=np.int32)
+        if self.chunk_doc is None:
+            order = {d: i for i, d in enumerate(self.documents)}
+            self.chunk_doc = np.array([order[c.doc_id] for c in self.chunks], dtype=np.int32)
 
     @property
     def doc_ids(self) -> list[str]:
         return list(self.documents)
 
-
-def _doc_to_json(doc: Document) -> dict:
-    return {"doc_id": doc.doc_id, "source": doc.source, "sha256": doc.sha256, "text": doc.text,
-            "meta": asdict(doc.meta), "line_map": doc.line_map, "headings": doc.headings,
-            "pages": [[k, v] for k, v in doc.pages.items()], "unit": doc.unit,
-            "ocr_pages": doc.ocr_pages}
-
-
-def _doc_from_json(d: dict) -> Document:
-    return Document(doc_id=d["doc_id"], source=d["source"], sha256=d["sha256"], text=d["text"],
-                    meta=Metadata(**d["meta"]), line_map=[tuple(x) for x in d["line_map"]],
-                    headings=[tuple(x) for x in d["headings"]],
-                    pages={int(k): v for k, v in d.get("pages", [])}, unit=d.get("unit", "line"),
-                    ocr_pages=d.get("ocr_pages", []))
+    @cached_property
+    def doc_table(self):
+        """Per-document metadata as arrays, for filters over millions of passages."""
+        from .doctable import DocTable
+        return DocTable(self.documents)
 
 
 def live_version(index_dir: Path) -> Path | None:
@@ -86,9 +87,20 @@ def live_version(index_dir: Path) -> Path | None:
 
 def write_index(index_dir: Path, manifest: dict, documents: list[Document], chunks: list[Chunk],
                 tokens: list[list[str]], vectors: np.ndarray, dense_kind: str | None = None,
-                sentences: SentenceVectors | None = None) -> Path:
+                sentences: SentenceVectors | None = None, lexical: LexicalIndex | None = None,
+                dense: DenseIndex | None = None) -> Path:
     """Write a complete new version and make it live; returns its folder. On any failure
-    nothing of it stays behind and ``IndexWriteError`` says which file and why."""
+    nothing of it stays behind and ``IndexWriteError`` says which file and why.
+    ``lexical``/``dense``: prebuilt indexes over exactly these passages (e.g. a shard's
+    slice), saved as they are instead of being built here."""
+    return write_version_with(index_dir, manifest, lambda tmp: write_version(
+        tmp, documents, chunks, tokens, vectors, manifest["embedder"]["dim"], dense_kind, sentences,
+        lexical=lexical, dense=dense), len(chunks))
+
+
+def write_version_with(index_dir: Path, manifest: dict, fill, n_chunks: int) -> Path:
+    """Create a version folder, let ``fill(folder)`` write its files (returns the dense
+    kind), add the manifest, fsync and swap it in; the crash-safe part of every write."""
     try:
         previous = read_current(index_dir)
     except IndexOpenError:
@@ -98,19 +110,9 @@ def write_index(index_dir: Path, manifest: dict, documents: list[Document], chun
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
-        with open(tmp / "documents.jsonl", "w", encoding="utf-8") as fh:
-            for doc in documents:
-                fh.write(json.dumps(_doc_to_json(doc), ensure_ascii=False) + "\n")
-        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
-            for chunk, toks in zip(chunks, tokens):
-                fh.write(json.dumps({**chunk.to_dict(), "tokens": toks}, ensure_ascii=False) + "\n")
-        np.save(tmp / "vectors.npy", vectors.astype(np.float32))
-        dense = DenseIndex.build(vectors, manifest["embedder"]["dim"], dense_kind)
-        dense.save(tmp / "dense.faiss")
-        LexicalIndex.build(tokens).save(tmp / "bm25")
-        (sentences or SentenceVectors.empty(vectors.shape[1])).save(tmp)
-        manifest = {**manifest, "format": FORMAT_VERSION, "dense_kind": dense.kind,
-                    "chunks": len(chunks), "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        kind = fill(tmp)
+        manifest = {**manifest, "format": FORMAT_VERSION, "dense_kind": kind,
+                    "chunks": n_chunks, "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                            encoding="utf-8")
         _fsync_tree(tmp)
@@ -177,33 +179,23 @@ def check_compatible(manifest: dict, index_dir: Path, model_id: str, dim: int) -
 
 
 def load_index(index_dir: Path) -> IndexData:
-    """Open the live version; raises ``IndexOpenError`` with advice on any problem."""
+    """Open the live version (memory-mapped; a format-2 index is converted first);
+    raises ``IndexOpenError`` with advice on any problem."""
     manifest = read_manifest(index_dir)
     if manifest is None:
         raise IndexOpenError(f"в {index_dir} нет индекса; постройте его: muniqa index ПАПКА_С_ОТЧЁТАМИ --index {index_dir}")
+    if manifest.get("format") == LEGACY_FORMAT:
+        migrate(index_dir)
+        manifest = read_manifest(index_dir)
     check_format(manifest, index_dir)
     version = live_version(index_dir)
     try:
-        documents = {}
-        with open(version / "documents.jsonl", encoding="utf-8") as fh:
-            for line in fh:
-                doc = _doc_from_json(json.loads(line))
-                documents[doc.doc_id] = doc
-        chunks, tokens = [], []
-        with open(version / "chunks.jsonl", encoding="utf-8") as fh:
-            for line in fh:
-                row = json.loads(line)
-                tokens.append(row.pop("tokens"))
-                chunks.append(Chunk(**row))
-        vectors = np.load(version / "vectors.npy")
-        dense = DenseIndex.load(version / "dense.faiss", manifest.get("dense_kind", "flat"))
-        lexical = LexicalIndex.load(version / "bm25", len(chunks))
-        sentences = SentenceVectors.load(version)
+        documents, chunks, tokens, vectors, dense, lexical, sentences, chunk_doc = open_version(version, manifest)
     except Exception as exc:  # noqa: BLE001 - any failure here means damaged files
         where = getattr(exc, "filename", None) or version
         raise IndexOpenError(f"индекс в {index_dir} повреждён ({where}: {type(exc).__name__}: "
                              f"{str(exc).splitlines()[0] if str(exc) else ''}); {repair_hint(index_dir)}") from None
-    if not (len(chunks) == len(vectors) == len(dense) == len(sentences) == manifest.get("chunks")):
+    if not (len(chunks) == len(vectors) == len(dense) == len(sentences) == len(tokens) == manifest.get("chunks")):
         raise IndexOpenError(f"индекс в {index_dir} повреждён (в {version} файлы расходятся в числе "
                              f"фрагментов); {repair_hint(index_dir)}")
-    return IndexData(version, manifest, documents, chunks, tokens, vectors, dense, lexical, sentences)
+    return IndexData(version, manifest, documents, chunks, tokens, vectors, dense, lexical, sentences, chunk_doc)

@@ -107,9 +107,15 @@ def _echo_json(data: object) -> None:
 @click.option("--topic", default=None, help="Тема всех файлов этого запуска.")
 @click.option("--max-mb", type=click.FloatRange(min=0, min_open=True), envvar="MUNIQA_MAX_MB", default=None,
               help="Пропускать файлы больше стольких МБ (по умолчанию 50 или $MUNIQA_MAX_MB).")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[АДРЕС]",
+              help="Читать и векторизовать на кластере Ray (нужен muniqa[ray]): без адреса — локальный "
+                   "кластер на время запуска; с адресом (auto, host:6379, ray://host:10001) — готовый.")
+@click.option("--ray-workers", type=click.IntRange(min=1), default=None,
+              help="CPU локального кластера Ray (по умолчанию число ядер, не меньше 3).")
 @_fail_cleanly
 def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | None, rebuild: bool,
-              city: str | None, year: str | None, topic: str | None, max_mb: float | None) -> None:
+              city: str | None, year: str | None, topic: str | None, max_mb: float | None,
+              ray_address: str | None, ray_workers: int | None) -> None:
     """Добавить новые и изменённые файлы; неизменённые пропускаются.
 
     PATHS — файлы или папки с отчётами .txt, .md, .pdf, .docx, .html. Без PATHS
@@ -124,6 +130,10 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | N
     Пока идёт запись, индекс заблокирован: второй запуск ждёт и затем добавляет
     свои документы к уже записанным. Пределы на документ: 10 млн символов,
     20 000 фрагментов (MUNIQA_MAX_CHARS, MUNIQA_MAX_PASSAGES).
+
+    С --ray чтение (и OCR), нарезка и векторизация идут задачами Ray на кластере;
+    индекс получается тем же, что и без --ray. На чужом кластере файлы должны
+    лежать по тому же пути на каждом узле (общая папка).
     """
     from tqdm import tqdm
     overrides = {"city": city, "topic": topic}
@@ -136,8 +146,13 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | N
         tqdm.write(msg, file=sys.stderr)   # above the progress bars; failures come last
 
     m = _open(index_dir, embedder)
-    report = m.index(list(paths) or None, rebuild=rebuild, on_message=say,
-                     overrides=overrides or None, max_mb=max_mb)
+    if ray_address is None:
+        report = m.index(list(paths) or None, rebuild=rebuild, on_message=say,
+                         overrides=overrides or None, max_mb=max_mb)
+    else:
+        from muniqa.ray_command import index_on_ray
+        report = index_on_ray(m, list(paths), ray_address, ray_workers, say, rebuild=rebuild,
+                              overrides=overrides or None, max_mb=max_mb)
     for err in report.failed:
         click.echo(f"ошибка: {error_line(err)}", err=True)
     click.echo(report.summary())
@@ -331,6 +346,8 @@ def serve(host: str, port: int, index_dir: Path | None, embedder: str | None) ->
 
 from muniqa.cli_partners import register as _register_partners  # noqa: E402 - partners, compare
 _register_partners(main)
+from muniqa.cli_shards import register as _register_shards  # noqa: E402 - shard
+_register_shards(main)
 
 if __name__ == "__main__":
     main()

@@ -15,7 +15,7 @@ from muniqa.index.builder import IndexBuilder, UpdateReport
 from muniqa.index.chunker import ChunkerSettings
 from muniqa.index.datadir import default_index_dir
 from muniqa.index.embedders import Embedder, make_embedder
-from muniqa.index.store import (IndexData, IndexOpenError, check_compatible, live_version, load_index,
+from muniqa.index.store import (IndexData, IndexOpenError, check_compatible, live_version,
                                 read_manifest)
 from muniqa.index.versions import recorded_sources
 
@@ -23,6 +23,7 @@ from .corrections import load_overrides
 from .filters import Filters
 from .passages import Passage, group_by_city, make_passages
 from .retrieve import Retriever, query_lemmas
+from .sharded import open_index, retriever_for
 
 
 class EmptyQuestionError(ValueError):
@@ -111,14 +112,21 @@ class Muniqa:
 
     def index(self, paths: list[str | Path] | None = None, rebuild: bool = False,
               remove: list[str] = (), on_message=None, overrides: dict[str, str] | None = None,
-              max_mb: float | None = None) -> UpdateReport:
+              max_mb: float | None = None, cluster=None) -> UpdateReport:
         """Add new and changed files (default: see ``default_sources``); unchanged ones are
         skipped. ``overrides`` (city, year, topic) apply to every file; ``max_mb`` caps file
-        size. Files named one by one come back even if removed earlier."""
+        size. Files named one by one come back even if removed earlier. ``cluster`` (a
+        ``muniqa.index.ray_cluster.Cluster``): read and embed on that Ray cluster."""
         roots = [Path(p) for p in paths] if paths else self.default_sources()
         readd = [str(p) for p in roots if paths and p.is_file()]
-        builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress, on_message)
-        documents = iter_documents(roots, overrides, max_mb, self.progress, load_overrides())
+        encoder = None
+        if cluster is not None:
+            from muniqa.index.distributed import RayEncoder
+            encoder = RayEncoder(cluster, self.embedder, self.chunker, self.progress)
+        builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress, on_message,
+                               encoder=encoder)
+        documents = (encoder.documents(roots, overrides, max_mb, load_overrides()) if encoder else
+                     iter_documents(roots, overrides, max_mb, self.progress, load_overrides()))
         return builder.update(documents, rebuild=rebuild, remove=remove, readd=readd)
 
     def remove(self, doc_ids: list[str]) -> UpdateReport:
@@ -141,9 +149,9 @@ class Muniqa:
         if loaded is None or loaded[0] != version:
             with self._lock:
                 if self._loaded is None or self._loaded[0] != version:
-                    data = load_index(self.index_dir)
+                    data = open_index(self.index_dir)          # sharded or not
                     check_compatible(data.manifest, self.index_dir, self.embedder.model_id, self.embedder.dim)
-                    self._loaded = (data.path, data, Retriever(data, self.embedder))
+                    self._loaded = (data.path, data, retriever_for(data, self.embedder))
                 loaded = self._loaded
         return loaded[1], loaded[2]
 

@@ -52,12 +52,32 @@ class Filters:
         return True
 
     def mask(self, data: IndexData) -> np.ndarray | None:
-        """Boolean mask over passages, or None when nothing is filtered."""
+        """Boolean mask over passages, or None when nothing is filtered. The same rules as
+        ``accepts``, as numpy over the index's document table: per query it costs the
+        distinct cities and topics plus one pass over the passages' document numbers."""
         if not self.active:
             return None
-        known = {fold(c) for d in data.documents.values() for c in d.meta.cities}
-        ok = np.array([self.accepts(d.doc_id, d.meta, known) for d in data.documents.values()], dtype=bool)
-        return ok[data.chunk_doc] if len(ok) else np.zeros(len(data.chunks), dtype=bool)
+        table = data.doc_table
+        known = set(table.cities)
+        ok = np.ones(table.n, dtype=bool)
+        if self.cities:
+            ok &= table.having(table.cities, lambda have: any(city_matches(c, have, known) for c in self.cities))
+        if self.exclude_cities:
+            gone = {fold(c) for c in self.exclude_cities}
+            ok &= ~table.having(table.cities, lambda have: have in gone)
+        if self.doc_ids:
+            wanted = np.zeros(table.n, dtype=bool)
+            wanted[[table.number[d] for d in self.doc_ids if d in table.number]] = True
+            ok &= wanted
+        if self.topic:
+            ok &= table.having(table.topics, lambda topic: fold(self.topic) in topic)
+        if self.year_from is not None or self.year_to is not None:
+            ok &= table.year >= 0
+            if self.year_from is not None:
+                ok &= table.year_end >= self.year_from
+            if self.year_to is not None:
+                ok &= table.year <= self.year_to
+        return ok[np.asarray(data.chunk_doc)] if len(ok) else np.zeros(len(data.chunks), dtype=bool)
 
 
 def city_matches(given: str, city: str, known: set[str] | None = None) -> bool:
@@ -71,7 +91,7 @@ def city_matches(given: str, city: str, known: set[str] | None = None) -> bool:
 
 def unknown_cities(data: IndexData, given: list[str]) -> list[str]:
     """One line per given city that matches no city of the index, with the closest names."""
-    known = sorted({c for d in data.documents.values() for c in d.meta.cities})
+    known = data.doc_table.city_names
     lines = []
     for name in given:
         folded = {fold(c): c for c in known}

@@ -12,6 +12,8 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from muniqa.index.lemmas import fold, lemma
 from muniqa.index.partners_geo import country as country_named
 from muniqa.index.partners_model import RELATION_LABELS, RELATIONS, Citation, Mention, Partnership
@@ -76,9 +78,10 @@ _chunks_cache: dict[str, dict[str, list[int]]] = {}
 def _doc_chunks(data: IndexData) -> dict[str, list[int]]:
     key = str(data.path)                  # one index version: its passages never change
     if key not in _chunks_cache:
-        out: dict[str, list[int]] = {}
-        for i, c in enumerate(data.chunks):
-            out.setdefault(c.doc_id, []).append(i)
+        chunk_doc = np.asarray(data.chunk_doc)
+        order = np.argsort(chunk_doc, kind="stable")
+        bounds = np.searchsorted(chunk_doc[order], np.arange(len(data.documents) + 1))
+        out = {d: order[bounds[i]:bounds[i + 1]].tolist() for i, d in enumerate(data.documents)}
         _chunks_cache.clear()
         _chunks_cache[key] = out
     return _chunks_cache[key]

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from muniqa.index.lemmas import lemmas, raw_words
+from muniqa.index.rowdot import row_dots
 from muniqa.index.store import IndexData
 
 from .filters import Filters
+from .topn import best_first, top_positive as _top
 from . import ranker
 from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, with_cities
@@ -101,15 +103,6 @@ def query_lemmas(question: str, gazetteer: bool = True) -> list[str]:
     return expand(toks) if gazetteer else toks
 
 
-def _top(scores: np.ndarray, n: int, mask: np.ndarray | None) -> np.ndarray:
-    """Passages with the ``n`` best positive scores (inside ``mask``), best first."""
-    keep = scores > 0 if mask is None else (scores > 0) & mask
-    candidates = np.flatnonzero(keep)
-    if len(candidates) > n:
-        candidates = candidates[np.argpartition(-scores[candidates], n - 1)[:n]]
-    return candidates[np.argsort(-scores[candidates], kind="stable")]
-
-
 def _scaled(values: dict[int, float]) -> dict[int, float]:
     if not values:
         return {}
@@ -174,8 +167,7 @@ class Retriever:
         lexical: dict[int, float] = {}
         if cfg.dense:
             vec = query_vector if query_vector is not None else self.embedder.embed_query(question)
-            allowed = None if mask is None else np.flatnonzero(mask)
-            ids, sims = self.data.dense.search(vec, n, allowed)
+            ids, sims = self.data.dense.search(vec, n, mask=mask)
             if cfg.sentences:     # rescore the passage candidates by their best sentence
                 sims = self.data.sentences.best(vec, ids)
             dense = {int(i): float(s) for i, s in zip(ids, sims)}
@@ -197,18 +189,31 @@ class Retriever:
         """Both retrievers' top lists merged: (passage ids, ranker features, cosine, BM25,
         absolute evidence for ``ranker.confidence``)."""
         data, n = self.data, cfg.candidates
-        allowed = None if mask is None else np.flatnonzero(mask)
-        ids, sims = data.dense.search(vec, n, allowed)
+        ids, sims = data.dense.search(vec, n, mask=mask)
         toks = query_lemmas(question, cfg.gazetteer)
         bm = data.lexical.scores(toks, mask)
         top_b = _top(bm, n, mask)
         cand = np.union1d(ids.astype(np.int64), top_b.astype(np.int64))
-        if len(cand) == 0:
-            empty = np.zeros(0)
-            return cand, np.zeros((0, len(ranker.FEATURES)), np.float32), empty, empty, np.zeros((0, 3))
-        dense = data.vectors[cand] @ vec.astype(np.float32)
+        dense = row_dots(data.vectors[cand], vec)
         best = data.sentences.best(vec, cand)
         held = [set(data.tokens[i]) for i in cand]
-        cover = ranker.coverage(query_groups(question, cfg.gazetteer), data.lexical.idf, len(data.chunks), held)
-        x = ranker.features(dense, sims, best, bm[cand], bm[top_b], cover)
-        return cand, x, dense, bm[cand], ranker.absolute(dense, best, cover)
+        return rank_inputs(question, cfg, cand, dense, ids, best, bm[cand], bm[top_b], held,
+                           data.lexical.idf, len(data.chunks))
+
+
+def rank_inputs(question: str, cfg: RetrievalConfig, cand: np.ndarray, dense: np.ndarray, dense_top: np.ndarray,
+                best: np.ndarray, bm25: np.ndarray, bm25_top: np.ndarray, held: list[set[str]], idf, n_passages: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What ``Retriever.candidates`` returns, from each candidate's evidence (cosine, best
+    sentence cosine, BM25, lemmas held), the dense top list's passages and BM25's top-list
+    scores; shared by the sharded retriever, which gathers that evidence from its shards.
+    The dense top list is scored by the exact cosines in ``dense``, in passage order, not by
+    FAISS's (whose last bits depend on where a vector sits in the index, and which are
+    approximate for quantised kinds)."""
+    if len(cand) == 0:
+        empty = np.zeros(0)
+        return cand, np.zeros((0, len(ranker.FEATURES)), np.float32), empty, empty, np.zeros((0, 3))
+    dense_top = dense[np.searchsorted(cand, np.sort(dense_top))]
+    cover = ranker.coverage(query_groups(question, cfg.gazetteer), idf, n_passages, held)
+    x = ranker.features(dense, dense_top, best, bm25, bm25_top, cover)
+    return cand, x, dense, bm25, ranker.absolute(dense, best, cover)

@@ -50,5 +50,5 @@ def test_index_built_with_st_model_is_searchable_and_guarded(minilm, tmp_path):
 
 
 def test_missing_st_model_is_a_clear_error(tmp_path):
-    with pytest.raises(EmbedderError, match="cannot load sentence-transformers model"):
+    with pytest.raises(EmbedderError, match="не загружается модель sentence-transformers"):
         make_embedder(f"st:{tmp_path / 'no-such-model'}")

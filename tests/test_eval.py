@@ -44,4 +44,4 @@ def test_bad_gold_line_is_a_one_line_error(muniqa_home, tmp_path):
     gold.write_text('{"id": "a", "question": "?", "quotes": ["x"]}\nnot json\n', encoding="utf-8")
     res = run_cli("eval", str(gold))
     assert res.returncode == 1 and "Traceback" not in res.stderr
-    assert "gold.jsonl:2: not valid JSON" in res.stderr
+    assert "gold.jsonl:2: строка не в формате JSON" in res.stderr

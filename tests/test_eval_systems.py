@@ -23,8 +23,8 @@ def test_inline_system_specs_change_search_and_index_settings():
 
 
 @pytest.mark.parametrize("bad, message", [
-    ("nope", "unknown system"), ("hybrid:alpha=high", "needs a float"),
-    ("hybrid:colour=red", "unknown setting"), ("hybrid:chunk_size=50,chunk_overlap=60", "smaller"),
+    ("nope", "неизвестная система"), ("hybrid:alpha=high", "типа float"),
+    ("hybrid:colour=red", "неизвестная настройка"), ("hybrid:chunk_size=50,chunk_overlap=60", "меньше"),
 ])
 def test_bad_system_specs_say_what_is_wrong(bad, message):
     with pytest.raises(ValueError, match=message):
@@ -39,7 +39,7 @@ def test_systems_file(tmp_path):
     assert small.label == "small" and small.chunker == ChunkerSettings(60, 10)
     assert bm25.retrieval.dense is False
     path.write_text("systems:\n  - {base: hybrid}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="needs a 'name'"):
+    with pytest.raises(ValueError, match="нет поля 'name'"):
         load_systems_file(path)
 
 

@@ -94,7 +94,7 @@ def test_unanswerable_items_carry_no_answer(tmp_path):
     bad = tmp_path / "g.jsonl"
     bad.write_text(json.dumps({"id": "u", "kind": "unanswerable", "question": "?", "quotes": ["x"]}),
                    encoding="utf-8")
-    with pytest.raises(GoldError, match=r"g\.jsonl:1: unanswerable question u must have empty"):
+    with pytest.raises(GoldError, match=r"g\.jsonl:1: у вопроса без ответа u поля"):
         load_gold(bad)
 
 
@@ -103,7 +103,7 @@ def test_unknown_shared_corpus_is_a_one_line_error(tmp_path, monkeypatch):
     gold = tmp_path / "g.jsonl"
     gold.write_text('{"corpus": "shared:no-such-folder"}\n{"id": "a", "question": "?", "quotes": ["x"]}\n',
                     encoding="utf-8")
-    with pytest.raises(GoldError, match="corpus 'shared:no-such-folder' not found"):
+    with pytest.raises(GoldError, match="корпус 'shared:no-such-folder' не найден"):
         gold_corpus(gold)
 
 

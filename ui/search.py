@@ -11,14 +11,14 @@ import math
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from muniqa.index.lemmas import lemmas
 from muniqa.index.store import IndexData
 from muniqa.qa.gazetteer import related
 from muniqa.qa.passages import Passage
 
 from .state import SearchState
-
-_token_sets: tuple[str, list[frozenset[str]]] = ("", [])   # (index version, lemma set per passage)
 
 
 @dataclass
@@ -42,18 +42,10 @@ def facets(data: IndexData) -> tuple[list[str], list[int], list[str]]:
     return sorted(cities), sorted(years), sorted(topics)
 
 
-def _sets(data: IndexData) -> list[frozenset[str]]:
-    global _token_sets
-    key, sets = _token_sets
-    if key != str(data.path):
-        sets = [frozenset(t) for t in data.tokens]
-        _token_sets = (str(data.path), sets)       # one assignment: other threads see old or new
-    return sets
-
-
 def match_counts(data: IndexData, st: SearchState) -> dict[str, int]:
     """Per city: passages holding at least half of the question's words (any form; a place
-    counts with its other names), under the year and topic filters but not the city filter."""
+    counts with its other names), under the year and topic filters but not the city filter.
+    Counted over the BM25 postings of those words (numpy), not by visiting every passage."""
     concepts: list[set[str]] = []
     for lem in dict.fromkeys(lemmas(st.question)):
         if not any(lem in c for c in concepts):
@@ -62,14 +54,22 @@ def match_counts(data: IndexData, st: SearchState) -> dict[str, int]:
         return {}
     need = max(1, math.ceil(len(concepts) / 2))
     mask = st.filters(with_cities=False).mask(data)
+    n = len(data.chunks)
+    held = np.zeros(n, dtype=np.int32)
+    for concept in concepts:
+        hit = np.zeros(n, dtype=bool)
+        for lem in concept:
+            hit[data.lexical.postings(lem)] = True
+        held += hit
+    chosen = held >= need
+    if mask is not None:
+        chosen &= mask
+    per_doc = np.bincount(np.asarray(data.chunk_doc)[chosen], minlength=len(data.documents))
     docs = list(data.documents.values())
     counts: dict[str, int] = {}
-    for i, toks in enumerate(_sets(data)):
-        if mask is not None and not mask[i]:
-            continue
-        if sum(1 for c in concepts if c & toks) >= need:
-            for city in docs[data.chunk_doc[i]].meta.cities or ["город не указан"]:
-                counts[city] = counts.get(city, 0) + 1
+    for d in np.flatnonzero(per_doc).tolist():
+        for city in docs[d].meta.cities or ["город не указан"]:
+            counts[city] = counts.get(city, 0) + int(per_doc[d])
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
@@ -106,6 +106,8 @@ def resolve(data: IndexData, p: Passage) -> int | None:
         c = data.chunks[p.chunk]
         if c.doc_id == p.doc and c.start == p.start and c.end == p.end:
             return p.chunk
+    if hasattr(data.chunks, "find"):
+        return data.chunks.find(p.doc, p.start, p.end)
     for i, c in enumerate(data.chunks):
         if c.doc_id == p.doc and c.start == p.start and c.end == p.end:
             return i

@@ -23,6 +23,7 @@ from ..clean import join_lines
 from ..document import SourceLine
 from ..errors import CorpusError
 from ..limits import check_docx
+from ..superscript import raised
 from .docxnumbering import Numbering
 
 UNIT = "paragraph"
@@ -199,6 +200,7 @@ def read(path: str, data: bytes) -> list[SourceLine]:
         document = open_docx(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a bad package
         raise CorpusError(path, f"corrupt DOCX: {type(exc).__name__}: {exc}".splitlines()[0]) from None
+    _mark_note_references(document.element.body)
     blocks = _block_lines(document.element.body, document, style_kinds(document), Numbering(document))
     if not blocks:
         raise CorpusError(path, "the document has no text")
@@ -206,6 +208,16 @@ def read(path: str, data: bytes) -> list[SourceLine]:
     for j, note in enumerate(notes(document, data), start=len(blocks) + 1):
         out.append(SourceLine(j, note, kind="footnote"))
     return out
+
+
+def _mark_note_references(body) -> None:
+    """Put each footnote's and endnote's mark in the text where Word shows it: «средств¹»,
+    numbered as ``notes`` numbers the notes (python-docx's text drops the reference)."""
+    for ref in ("w:footnoteReference", "w:endnoteReference"):
+        for k, el in enumerate(body.iter(qn(ref)), start=1):
+            mark = el.makeelement(qn("w:t"), {})
+            mark.text = raised(str(k))
+            el.addnext(mark)
 
 
 def notes(document, data: bytes) -> list[str]:

