@@ -21,7 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 
 from muniqa.eval.bench import QUESTIONS, _percentiles
 from muniqa.index.embedders import make_embedder

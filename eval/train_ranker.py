@@ -8,20 +8,26 @@ question with the model of its own fold, which never saw it; the app uses the fu
 Every set weighs the same in the fit (XQuAD's 1,190 questions would otherwise decide
 alone), and within a set every question weighs the same.
 
-The no-answer threshold is calibrated here too, on out-of-fold scores: the lowest top-hit
-log-odds that still hides at most ``--hide`` of the answerable questions' answers
-(see ``qa.confidence``).
+The confidence model (does the top passage answer at all?) is fitted here too, on the same
+folds: the top candidate's ranking log-odds, its absolute evidence and ``qa.answerable``'s
+evidence (are the question's places, names and years there, does a sentence hold the asked
+number, date or name), answerable against unanswerable questions. The no-answer threshold
+is calibrated on its out-of-fold scores: as high as possible while no municipal gold set
+(dev, dev2, realdocs) hides more than ``--hide`` of its answers (see ``qa.confidence``).
+``--confidence-only`` keeps the ranking weights of the current file and refits only this part.
 """
 from __future__ import annotations
 
 import argparse
 import json
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from muniqa.qa import ranker
-from muniqa.qa.retrieve import SYSTEMS
+from muniqa.qa.answerable import EVIDENCE, for_passages as answer_evidence
+from muniqa.qa.retrieve import SYSTEMS, query_groups
 
 from .evaluate import open_eval_index, xquad_corpus
 from .gold import gold_corpus, load_gold, normalize, relevant_passages
@@ -57,21 +63,30 @@ def collect(gold: str) -> list[dict]:
         rel = relevant_passages(q, passages) if answerable else {}
         if answerable and not rel:
             continue                       # its quotes are in no single passage: unusable
+        holds = partial(answer_evidence, q.question, query_groups(q.question, cfg.gazetteer), data)
         rows.append({"set": gold, "question": q.question, "fold": None, "cand": cand, "x": x, "abs": absolute,
-                     "y": np.isin(cand, list(rel)).astype(int), "answerable": answerable})
+                     "y": np.isin(cand, list(rel)).astype(int), "answerable": answerable, "holds": holds})
     return rows
 
 
 def _fit_confidence(tops: list[tuple[np.ndarray, bool, str]], c: float):
     """Answerable (1) against unanswerable (0), one row per question: its top candidate's
-    ranking log-odds and absolute evidence; answerable and unanswerable weigh the same."""
+    ranking log-odds, absolute evidence and ``qa.answerable`` evidence. Each class weighs
+    the same, and within a class each gold set weighs the same (the ~100 easy off-topic
+    XQuAD negatives would otherwise outweigh the near misses of the municipal sets)."""
     from sklearn.linear_model import LogisticRegression
     x = np.vstack([t[0] for t in tops])
     y = np.array([int(t[1]) for t in tops])
+    sets = np.array([t[2] for t in tops])
     if len(set(y)) < 2:
         return None
-    w = np.where(y == 1, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1)) * len(y)
-    model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=w)
+    w = np.zeros(len(y))
+    for label in (0, 1):
+        names = sorted(set(sets[y == label]))
+        for name in names:
+            sel = (y == label) & (sets == name)
+            w[sel] = 0.5 / len(names) / sel.sum()
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=w * len(y))
     return model.coef_[0].tolist(), float(model.intercept_[0])
 
 
@@ -92,7 +107,8 @@ def _mrr(order_labels: np.ndarray) -> float:
     return 1.0 / (hits[0] + 1) if len(hits) else 0.0
 
 
-def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03) -> dict:
+def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, conf_c: float = 1.0,
+          keep_ranker: bool = False) -> dict:
     rows = []
     for gold in sets:
         if not gold.startswith("xquad") and not Path(gold).exists():
@@ -100,11 +116,19 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03) -
             continue
         rows += collect(gold)
         print(f"{gold}: {sum(r['set'] == gold for r in rows)} questions")
+    if keep_ranker:
+        folds = len(ranker.load_weights()[2]["folds"])
     for r in rows:
         r["fold"] = ranker.fold_of(r["question"], folds)
     train_rows = [r for r in rows if r["answerable"]]
-    models = [_fit([r for r in train_rows if r["fold"] != f], c) for f in range(folds)]
-    full = _fit(train_rows, c)
+    if keep_ranker:                  # refit only what decides "no confident answer"
+        _, _, old = ranker.load_weights()
+        models = [(m["coef"], m["intercept"]) for m in old["folds"]]
+        full = (old["coef"], old["intercept"])
+        c = old.get("c", c)
+    else:
+        models = [_fit([r for r in train_rows if r["fold"] != f], c) for f in range(folds)]
+        full = _fit(train_rows, c)
     cv: dict[str, list[float]] = {}
     for r in rows:                               # out-of-fold ranking
         coef, b = models[r["fold"]]
@@ -113,17 +137,19 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03) -
         if r["answerable"]:
             order = np.argsort(-r["logit"], kind="stable")
             cv.setdefault(r["set"], []).append(_mrr(r["y"][order]))
-    tops = [(np.concatenate([[r["logit"][r["top"]]], r["abs"][r["top"]]]), r["answerable"], r["set"])
-            for r in rows if r["top"] >= 0]
+    tops = [(np.concatenate([[r["logit"][r["top"]]], r["abs"][r["top"]], r["holds"](r["cand"][[r["top"]]])[0]]),
+             r["answerable"], r["set"]) for r in rows if r["top"] >= 0]
     folds_of_tops = [r["fold"] for r in rows if r["top"] >= 0]
-    conf_models = [_fit_confidence([t for t, f in zip(tops, folds_of_tops) if f != k], c) for k in range(folds)]
-    conf_full = _fit_confidence(tops, c)
+    conf_models = [_fit_confidence([t for t, f in zip(tops, folds_of_tops) if f != k], conf_c) for k in range(folds)]
+    conf_full = _fit_confidence(tops, conf_c)
     oof = []                                     # out-of-fold confidence per question
     for t, f in zip(tops, folds_of_tops):
         cm = conf_models[f]
         oof.append((float(t[0] @ np.asarray(cm[0]) + cm[1]) if cm else float(t[0][0]), t[1], t[2]))
-    # XQuAD's questions are far easier to be sure of: calibrate on the municipal sets only
-    threshold = calibrate([(v, a) for v, a, name in oof if not name.startswith("xquad")], hide)
+    # XQuAD's questions are far easier to be sure of: calibrate on the municipal sets only,
+    # so that none of them hides more than ``hide`` of its answers
+    municipal = sorted({name for _, a, name in oof if a and not name.startswith("xquad")})
+    threshold = min((calibrate([(v, a) for v, a, name in oof if name == s], hide) for s in municipal), default=-99.0)
     rates = {}
     for name in sorted({s for _, _, s in oof}):
         ans = [v for v, a, s in oof if s == name and a]
@@ -134,13 +160,17 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03) -
     report = {s: round(float(np.mean(v)), 4) for s, v in cv.items()}
     confidence = None
     if conf_full:
-        confidence = {"features": ["rank_logit", "dense", "best_sentence", "coverage"],
+        confidence = {"features": ["rank_logit", "dense", "best_sentence", "coverage", *EVIDENCE], "c": conf_c,
                       "coef": conf_full[0], "intercept": conf_full[1],
                       "folds": [{"coef": m[0], "intercept": m[1]} for m in conf_models]}
+    trained_on = sorted({r["set"] for r in rows})
+    if keep_ranker:
+        report, trained_on = old.get("cv_mrr@10", {}), old.get("trained_on", [])
     return {"features": list(ranker.FEATURES), "coef": full[0], "intercept": full[1],
             "folds": [{"coef": m[0], "intercept": m[1]} for m in models],
             "confidence": confidence, "no_answer_logit": threshold, "c": c, "cv_mrr@10": report,
-            "cv_no_answer": rates, "trained_on": sorted({r["set"] for r in rows})}
+            "cv_no_answer": rates, "trained_on": trained_on,
+            "confidence_trained_on": sorted({r["set"] for r in rows})}
 
 
 def calibrate(tops: list[tuple[float, bool]], hide: float) -> float:
@@ -158,10 +188,15 @@ def main() -> None:
     ap.add_argument("--sets", default=",".join(DEFAULT_SETS))
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--c", type=float, default=0.1)
-    ap.add_argument("--hide", type=float, default=0.02, help="share of answers the threshold may hide")
+    ap.add_argument("--hide", type=float, default=0.025,
+                    help="share of answers the threshold may hide, in each municipal gold set")
+    ap.add_argument("--conf-c", type=float, default=1.0, help="regularisation of the confidence model")
     ap.add_argument("--out", default=str(ranker.WEIGHTS_FILE))
+    ap.add_argument("--confidence-only", action="store_true",
+                    help="keep the ranking weights of the current file; refit the confidence model and threshold")
     args = ap.parse_args()
-    result = train([s for s in args.sets.split(",") if s], args.folds, args.c, args.hide)
+    result = train([s for s in args.sets.split(",") if s], args.folds, args.c, args.hide, args.conf_c,
+                   args.confidence_only)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: result[k] for k in ("cv_mrr@10", "cv_no_answer", "no_answer_logit")},
                      ensure_ascii=False, indent=1))

@@ -144,6 +144,21 @@ class TokenLists(Sequence):
         a, b = int(self.offsets[i]), int(self.offsets[i + 1])
         return [self.word(t) for t in np.asarray(self.ids[a:b]).tolist()]
 
+    def take(self, rows) -> list[list[str]]:
+        """The lemma lists of ``rows`` at once (the ranker's candidates): each distinct id
+        is decoded once, not once per occurrence."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, ends = np.asarray(self.offsets[rows]), np.asarray(self.offsets[rows + 1])
+        parts = [np.asarray(self.ids[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
+        if not parts:
+            return []
+        flat = np.concatenate(parts)
+        uniq, inverse = np.unique(flat, return_inverse=True)
+        words = np.array([self.word(t) for t in uniq.tolist()] + [""], dtype=object)[:-1]
+        flat_words = words[inverse].tolist()
+        bounds = np.concatenate([[0], np.cumsum(ends - starts)]).tolist()
+        return [flat_words[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
 
 class ChunkTable(Sequence):
     """Passages as columns: ``chunks[i]`` builds the ``Chunk`` (text decoded from the blob)."""

@@ -5,9 +5,9 @@ Exact search (``IndexFlatIP``) up to ``APPROXIMATE_FROM`` passages: a brute-forc
 collections use IVF (inverted lists over k-means cells, ``nprobe`` cells scanned per
 query) with 8-bit scalar-quantised codes (``ivf-sq8``): a quarter of the memory of float
 vectors (1.9 GB instead of 7.7 GB at 5 million passages), and on real vectors the MRR@10
-loss against exact search is within 0.005 (README, Speed). From 2 million passages the
-cells of a vector are found by HNSW over the centroids (``ivf-hnsw-sq8``) instead of a scan
-of all 4,096: adding 5 million vectors is then minutes, not an hour. IVF trains and builds in
+loss against exact search is within 0.005 (README, Speed). ``ivf-hnsw-sq8`` finds a
+vector's cells by HNSW over the centroids instead of a scan of all 4,096 (cheaper adds at
+many millions; not the default, not measured). IVF trains and builds in
 minutes on two cores where HNSW takes far longer, and a filtered search works through
 FAISS's ID selectors (a bitmap of the allowed passages). The raw float32 vectors stay
 beside the FAISS file (memory-mapped): the ranker rescores candidates with exact cosines,
@@ -26,7 +26,6 @@ APPROXIMATE_FROM = 200_000
 IVF_PROBES = 32
 IVF_KINDS = ("ivf", "ivf-sq8", "ivf-hnsw-sq8")
 KINDS = ("flat", "sq8", "hnsw", *IVF_KINDS)
-HNSW_COARSE_FROM = 2_000_000   # cells found by HNSW: a brute-force assignment of 5M vectors to 4,096 cells is 1.6e13 flops
 TRAIN_PER_CELL = 30
 ADD_BLOCK = 100_000
 
@@ -34,7 +33,7 @@ ADD_BLOCK = 100_000
 def default_kind(n: int) -> str:
     if os.environ.get("MUNIQA_DENSE_KIND"):
         return os.environ["MUNIQA_DENSE_KIND"]
-    return "flat" if n < APPROXIMATE_FROM else "ivf-sq8" if n < HNSW_COARSE_FROM else "ivf-hnsw-sq8"
+    return "flat" if n < APPROXIMATE_FROM else "ivf-sq8"
 
 
 def _ivf_cells(n: int) -> int:
@@ -80,7 +79,11 @@ class DenseIndex:
 
     @classmethod
     def load(cls, path: Path, kind: str) -> "DenseIndex":
-        index = faiss.read_index(str(path))
+        """IVF indexes are memory-mapped (``IO_FLAG_MMAP``): opening takes milliseconds and
+        only the inverted lists that queries probe are ever read (32 of 4,096 per query)."""
+        mapped = kind in IVF_KINDS
+        flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mapped else 0
+        index = faiss.read_index(str(path), flags)
         if kind in IVF_KINDS:
             faiss.extract_index_ivf(index).nprobe = IVF_PROBES
         return cls(index, kind)

@@ -163,10 +163,10 @@ def open_version(folder: Path, manifest: dict):
     chunk_doc = load_array(folder / "chunk_doc.npy")
     chunks = ChunkTable(RowFile(folder / "chunks.npy"), chunk_doc, doc_ids,
                         StringColumn.open(folder, "texts"), StringColumn.open(folder, "strings"))
-    tokens = TokenLists(RowFile(folder / "tokens.npy"), RowFile(folder / "token_offsets.npy"),
+    tokens = TokenLists(RowFile(folder / "tokens.npy"), load_array(folder / "token_offsets.npy"),
                         StringColumn.open(folder, "vocab"))
     vectors = RowFile(folder / "vectors.npy")
     dense = DenseIndex.load(folder / "dense.faiss", manifest.get("dense_kind", "flat"))
     lexical = LexicalIndex.load(folder / "bm25", len(chunks))
-    sentences = SentenceVectors(RowFile(folder / "sentences.npy"), RowFile(folder / "sentence_offsets.npy"))
+    sentences = SentenceVectors(RowFile(folder / "sentences.npy"), load_array(folder / "sentence_offsets.npy"))
     return documents, chunks, tokens, vectors, dense, lexical, sentences, chunk_doc

@@ -104,9 +104,11 @@ def absolute(dense: np.ndarray, best_sentence: np.ndarray, coverage: np.ndarray)
     return np.column_stack([dense, best_sentence, coverage]).astype(np.float32)
 
 
-def confidence(logit: np.ndarray, absolute_evidence: np.ndarray, held_out: str | None = None) -> np.ndarray:
-    """Log-odds that a passage really answers, from its ranking log-odds and its absolute
-    evidence (a second logistic model fitted on answerable against unanswerable questions).
+def confidence(logit: np.ndarray, absolute_evidence: np.ndarray, held_out: str | None = None,
+               answer_evidence: np.ndarray | None = None) -> np.ndarray:
+    """Log-odds that a passage really answers, from its ranking log-odds, its absolute
+    evidence and whether it holds what the question asks for (``qa.answerable``: a second
+    logistic model fitted on answerable against unanswerable questions).
     The ranking order stays that of ``logit``; this only decides what counts as an answer."""
     data = load_weights()[2]
     model = data.get("confidence")
@@ -114,7 +116,10 @@ def confidence(logit: np.ndarray, absolute_evidence: np.ndarray, held_out: str |
         return logit
     if held_out is not None and model.get("folds"):
         model = model["folds"][fold_of(held_out, len(model["folds"]))]
-    x = np.column_stack([logit, absolute_evidence])
+    columns = [logit, absolute_evidence]
+    if answer_evidence is not None and len(model["coef"]) > 1 + absolute_evidence.shape[1]:
+        columns.append(answer_evidence)      # a model fitted with qa.answerable's evidence
+    x = np.column_stack(columns)
     return x @ np.asarray(model["coef"], dtype=np.float32) + float(model["intercept"])
 
 

@@ -21,7 +21,7 @@ from muniqa.index.store import IndexData
 
 from .filters import Filters
 from .topn import best_first, top_positive as _top
-from . import ranker
+from . import answerable, ranker
 from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, with_cities
 
@@ -151,17 +151,19 @@ class Retriever:
             cand, x, dense, lexical, absolute = self.candidates(question, vec, mask, cfg)
             held = question if cfg.held_out else None
             logit = ranker.score(x, held)
-            sure = ranker.confidence(logit, absolute, held)      # does it answer at all?
-            if len(absolute) and absolute[:, 2].max() <= 0:   # no word of the question in any passage
-                sure = sure - ranker.UNKNOWN_WORDS_PENALTY
             order = np.lexsort((cand, -logit))
             if cfg.diversity and asks_for_cities(question):
                 cities = [self.data.documents[self.data.chunks[int(i)].doc_id].meta.city for i in cand]
                 order = spread_cities(order, cities, near_best(order, logit))
             order = order[:k]
+            # does it answer at all? (only the passages shown are judged)
+            holds = answerable.for_passages(question, query_groups(question, cfg.gazetteer), self.data, cand[order])
+            sure = ranker.confidence(logit[order], absolute[order], held, holds)
+            if len(absolute) and absolute[:, 2].max() <= 0:   # no word of the question in any passage
+                sure = sure - ranker.UNKNOWN_WORDS_PENALTY
             prob = 1 / (1 + np.exp(-logit[order]))
-            return [Hit(int(cand[j]), float(p), float(dense[j]), float(lexical[j]) or None, float(sure[j]))
-                    for j, p in zip(order, prob)]
+            return [Hit(int(cand[j]), float(p), float(dense[j]), float(lexical[j]) or None, float(s))
+                    for j, p, s in zip(order, prob, sure)]
         n = max(cfg.candidates, k)
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}
@@ -196,7 +198,8 @@ class Retriever:
         cand = np.union1d(ids.astype(np.int64), top_b.astype(np.int64))
         dense = row_dots(data.vectors[cand], vec)
         best = data.sentences.best(vec, cand)
-        held = [set(data.tokens[i]) for i in cand]
+        lists = data.tokens.take(cand) if hasattr(data.tokens, "take") else [data.tokens[i] for i in cand]
+        held = [set(t) for t in lists]
         return rank_inputs(question, cfg, cand, dense, ids, best, bm[cand], bm[top_b], held,
                            data.lexical.idf, len(data.chunks))
 

@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from muniqa.index.errors import IndexOpenError, repair_hint
-from muniqa.index.shard_split import SHARD_OF_FILE, SHARDS_FILE, TERMS_FILE, refuse_update, sharded_version  # noqa: F401
+from muniqa.index.shard_split import SHARD_OF_FILE, SHARDS_FILE, TERMS_FILE, sharded_version
 from muniqa.index.store import IndexData, load_index
 
-from .retrieve import Retriever, best_first, query_groups, query_lemmas, rank_inputs
+from .retrieve import Retriever, query_groups, query_lemmas, rank_inputs
+from .topn import best_first
 from .shard_pool import ShardPool
 
 

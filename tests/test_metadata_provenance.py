@@ -8,7 +8,7 @@ from dataclasses import asdict
 from muniqa.corpus.document import Metadata
 from muniqa.corpus.loader import bundled_reports_dir, iter_documents
 from muniqa.eval.shared_data import shared_path
-from muniqa.index.store import _doc_from_json, _doc_to_json
+from muniqa.index.docstore import doc_from_json, doc_to_json
 from muniqa.qa.citations import citation, place_and_years
 from muniqa.qa.passages import Passage
 
@@ -53,9 +53,9 @@ def test_provenance_says_detected_sidecar_corrected_or_flag(muniqa_home, tmp_pat
 
 def test_old_manifests_without_provenance_still_open(muniqa_home):
     [doc] = list(iter_documents([bundled_reports_dir() / "tomsk-2011-international-tourism.txt"]))
-    old = _doc_to_json(doc)
+    old = doc_to_json(doc)
     old["meta"] = {k: v for k, v in asdict(doc.meta).items() if k != "provenance"}
-    again = _doc_from_json(json.loads(json.dumps(old)))
+    again = doc_from_json(json.loads(json.dumps(old)))
     assert again.meta.provenance == {} and again.meta.cities == doc.meta.cities
 
 

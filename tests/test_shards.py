@@ -19,7 +19,7 @@ from muniqa.index.shard_split import slice_dense
 from muniqa.index.store import IndexOpenError
 from muniqa.qa import Muniqa
 from muniqa.qa.filters import Filters
-from muniqa.qa.retrieve import best_first
+from muniqa.qa.topn import best_first
 from muniqa.qa.sharded import ShardedRetriever
 
 from .conftest import run_cli
