@@ -23,10 +23,7 @@ from __future__ import annotations
 import copy
 import heapq
 import json
-import os
 import shutil
-import tempfile
-import time
 from pathlib import Path
 
 import faiss
@@ -34,10 +31,10 @@ import numpy as np
 
 from .bm25 import LexicalIndex
 from .dense import DenseIndex
-from .errors import IndexOpenError, IndexWriteError, describe_os_error
+from .errors import IndexOpenError
 from .shard_write import write_shard
-from .store import IndexData, load_index
-from .versions import fsync_path, read_current, remove_old_versions
+from .store import IndexData, load_index, write_version_with
+from .versions import read_current
 
 SHARDS_FILE = "shards.json"
 TERMS_FILE = "terms.json"
@@ -170,15 +167,7 @@ def split_index(source_dir: Path, n: int, target_dir: Path | None = None, say=la
     members = assign_documents(data, n)
     order = {d: i for i, d in enumerate(data.documents)}
     shard_of = np.zeros(len(data.chunks), dtype=np.int16)
-    try:
-        previous = read_current(target_dir)
-    except IndexOpenError:
-        previous = None
-    tmp = version = None
-    swapped = False
-    try:
-        target_dir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target_dir))
+    def fill(tmp: Path) -> str:
         entries = []
         for s, doc_ids in enumerate(members):
             name = f"shard-{s:02d}"
@@ -199,42 +188,13 @@ def split_index(source_dir: Path, n: int, target_dir: Path | None = None, say=la
         _write_json(tmp / SHARDS_FILE, {"shards": entries, "documents": len(data.documents),
                                         "passages": len(data.chunks), "source": data.path.name,
                                         "document_order": list(data.documents)})
-        _write_json(tmp / "manifest.json", {**data.manifest, "shards": n,
-                                            "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
         if (data.path / "partners.jsonl").exists():
             shutil.copy2(data.path / "partners.jsonl", tmp / "partners.jsonl")
-        for path in tmp.rglob("*"):
-            fsync_path(path)
-        fsync_path(tmp)
-        version = target_dir / f"v-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{tmp.name[-6:]}"
-        os.rename(tmp, version)
-        tmp = None
-        pointer = target_dir / f".CURRENT.{os.getpid()}"
-        try:
-            pointer.write_text(version.name, encoding="utf-8")
-            fsync_path(pointer)
-            os.replace(pointer, target_dir / "CURRENT")
-        finally:
-            pointer.unlink(missing_ok=True)
-        swapped = True
-        fsync_path(target_dir)
-    except (OSError, MemoryError) as exc:
-        if not swapped:
-            _discard(tmp, version)
-            raise IndexWriteError(describe_os_error(exc, getattr(exc, "filename", None), target_dir)) from None
-    except BaseException:
-        if not swapped:
-            _discard(tmp, version)
-        raise
-    remove_old_versions(target_dir, keep={version.name} | ({previous.name} if previous else set()))
-    return version
+        return data.manifest.get("dense_kind", "flat")
+
+    # the crash-safe part (temporary folder, fsync, atomic swap) is every index write's
+    return write_version_with(target_dir, {**data.manifest, "shards": n}, fill, len(data.chunks))
 
 
 def _write_json(path: Path, value: dict) -> None:
     path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-
-
-def _discard(*folders: Path | None) -> None:
-    for folder in folders:
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)

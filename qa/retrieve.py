@@ -20,7 +20,7 @@ from muniqa.index.rowdot import row_dots
 from muniqa.index.store import IndexData
 
 from .filters import Filters
-from .topn import best_first, top_positive as _top
+from .topn import top_positive as _top
 from . import answerable, ranker
 from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, with_cities
