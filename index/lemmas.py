@@ -27,7 +27,9 @@ def fold(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
     """The most probable dictionary form of ``word`` (lowercase, ё→е)."""
-    low = lowered(fold(word))
+    low = fold(word)
+    if low and all(c in SUPERSCRIPT_DIGITS for c in low):
+        return lowered(low)                  # a raised «¹» on its own is the number 1
     if low.isdigit() or not low.isalpha():
         return low
     return analyzer().parse(low)[0].normal_form.replace("ё", "е")

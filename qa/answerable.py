@@ -98,7 +98,7 @@ def _quantities(text: str, words: list[str]) -> list[int]:
     digits = set(re.findall(r"\d+", masked))
     out = []
     for i, w in enumerate(words):
-        if w[:1].isdigit():                      # «14», «164-й»
+        if w[:1].isdecimal():                    # «14», «164-й»; not a raised «¹» (a footnote mark)
             if re.match(r"\d+", w).group() in digits:
                 out.append(i)
         elif _numeral(w):

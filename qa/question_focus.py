@@ -107,9 +107,9 @@ def focus(question: str) -> Focus:
         word = m.group()
         first = i == 0 or bool(re.search(r"[.?!]\s*$", question[matches[i - 1].end():m.start()]))
         lem = lemma(word)
-        if word.isdigit():
-            if not YEAR.fullmatch(word):
-                entities.append(frozenset({word}))
+        if lem.isdigit():                            # «16¹»'s «¹» is the lemma «1»
+            if not YEAR.fullmatch(lem):
+                entities.append(frozenset({lem}))
             continue
         cap = word[:1].isupper() and not first
         names = _place_names(lem, cap)
