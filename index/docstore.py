@@ -9,6 +9,8 @@ readable through the open handle, so a reader that opened an old version never b
 """
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import os
 from collections import OrderedDict
@@ -51,6 +53,11 @@ class StoredDocument(Document):
         self.meta = Metadata(**light["meta"])
         self.unit = light.get("unit", "line")
         self.ocr_pages = light.get("ocr_pages", [])
+
+    def loaded(self) -> Document:
+        """A plain ``Document`` with everything read (``dataclasses.replace`` cannot build a
+        ``StoredDocument``, so code that derives a changed document starts from this)."""
+        return dataclasses.replace(self._store.full(self._number), meta=self.meta, **self._own)
 
     def _heavy(self, name: str):
         if name in self._own:

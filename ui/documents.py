@@ -128,7 +128,8 @@ def corrected(meta: Metadata, fields: dict[str, str]) -> Metadata:
 
 def correct_document(doc: Document, fields: dict[str, str]) -> Document:
     """The indexed document with corrected metadata (its text is not read again)."""
-    return dataclasses.replace(doc, meta=corrected(doc.meta, fields))
+    plain = doc.loaded() if hasattr(doc, "loaded") else doc      # an index's lazily read document
+    return dataclasses.replace(plain, meta=corrected(doc.meta, fields))
 
 
 def load_upload(path: Path, defaults: dict[str, str]) -> Document | CorpusError:
