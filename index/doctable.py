@@ -3,6 +3,7 @@ is a few numpy operations per query instead of a Python loop over every document
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 
 import numpy as np
 
@@ -38,3 +39,17 @@ class DocTable:
             if keep(key):
                 out[docs] = True
         return out
+
+
+class DocumentCatalog:
+    """``doc_ids`` and ``doc_table`` of an object with ``documents`` (doc_id -> Document):
+    one definition for an index and for the catalog of a sharded one."""
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return list(self.documents)
+
+    @cached_property
+    def doc_table(self) -> DocTable:
+        """Per-document metadata as arrays, for filters over millions of passages."""
+        return DocTable(self.documents)

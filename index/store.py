@@ -25,7 +25,6 @@ import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +34,7 @@ from muniqa.corpus.document import Document
 from .bm25 import LexicalIndex
 from .chunker import Chunk
 from .dense import DenseIndex
+from .doctable import DocumentCatalog
 from .format3 import open_version, write_version
 from .legacy import LEGACY_FORMAT, migrate
 from .errors import IndexOpenError, IndexWriteError, describe_os_error, repair_hint
@@ -48,7 +48,7 @@ FORMAT_VERSION = 3   # 2: sentence vectors beside passage vectors; 3: memory-map
 
 
 @dataclass
-class IndexData:
+class IndexData(DocumentCatalog):
     """Everything a retriever needs. In format 3 ``documents``, ``chunks``, ``tokens`` and
     ``vectors`` are lazy views over memory-mapped files with the interface of the dict and
     lists they replace (``chunks[i]`` is a ``Chunk``, ``tokens[i]`` a list of lemmas)."""
@@ -68,15 +68,6 @@ class IndexData:
             order = {d: i for i, d in enumerate(self.documents)}
             self.chunk_doc = np.array([order[c.doc_id] for c in self.chunks], dtype=np.int32)
 
-    @property
-    def doc_ids(self) -> list[str]:
-        return list(self.documents)
-
-    @cached_property
-    def doc_table(self):
-        """Per-document metadata as arrays, for filters over millions of passages."""
-        from .doctable import DocTable
-        return DocTable(self.documents)
 
 
 def live_version(index_dir: Path) -> Path | None:

@@ -12,11 +12,11 @@ process through ``dense`` and ``lexical`` below, in the same numbering.
 from __future__ import annotations
 
 import json
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
+from muniqa.index.doctable import DocumentCatalog
 from muniqa.index.errors import IndexOpenError, repair_hint
 from muniqa.index.shard_split import SHARD_OF_FILE, SHARDS_FILE, TERMS_FILE, sharded_version
 from muniqa.index.store import IndexData, load_index
@@ -153,7 +153,7 @@ class _Lexical:
         return out
 
 
-class ShardedIndexData:
+class ShardedIndexData(DocumentCatalog):
     """The catalog of a sharded index, in the unsharded index's passage numbering."""
 
     def __init__(self, path: Path, manifest: dict, names: list[str], shard_dirs: list[Path],
@@ -181,14 +181,6 @@ class ShardedIndexData:
         """(shard, passage number in it) of a passage of the whole index."""
         return int(self.shard_of[passage]), int(self.local[passage])
 
-    @property
-    def doc_ids(self) -> list[str]:
-        return list(self.documents)
-
-    @cached_property
-    def doc_table(self):
-        from muniqa.index.doctable import DocTable
-        return DocTable(self.documents)
 
 
 def is_sharded(index_dir: Path) -> bool:
