@@ -19,6 +19,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..document import SourceLine
 from ..errors import CorpusError
+from .pdfrotated import PageChars
 from . import ocr, pdftables
 from .pagefurniture import furniture
 from .pdflayout import StyledLine, body_size, styled_lines
@@ -87,7 +88,8 @@ def _add_tables(pdf: pdfium.PdfDocument, data: bytes, pages: list[Page]) -> None
     for i, grids in pdftables.find_tables(data, candidates).items():
         textpage = pdf[i].get_textpage()
         try:
-            tables = [pdftables.read_table(textpage, pages[i].height, g) for g in grids]
+            chars = PageChars(textpage)
+            tables = [pdftables.read_table(textpage, pages[i].height, g, chars) for g in grids]
             tables = [t for t in tables if t.rows]
             if tables:
                 pages[i].lines = _lines_between(textpage, pages[i], tables)

@@ -21,7 +21,8 @@ class PageChars:
 
     def __init__(self, textpage):
         self.textpage = textpage
-        self._chars: list[tuple[str, float, float, float, float, bool]] | None = None
+        self._chars: list[tuple[str, float, float, float, bool]] | None = None
+        self._any_vertical = False
 
     def chars(self) -> list[tuple[str, float, float, float, bool]]:
         """(char, origin x, origin y, size across the line, vertical) in PDF coordinates, in
@@ -38,12 +39,13 @@ class PageChars:
                 out.append((tp.get_text_range(i, 1), x.value, y.value,
                             (right - left) if vertical else (top - bottom), vertical))
             self._chars = out
+            self._any_vertical = any(c[4] for c in out)
         return self._chars
 
     def vertical_text(self, left: float, bottom: float, right: float, top: float) -> str | None:
         """The text of the box read as rotated lines; None when most of it is horizontal."""
         chars = self.chars()
-        if not any(c[4] for c in chars):
+        if not self._any_vertical:
             return None                      # the usual page: nothing runs vertically
         inside = [i for i, c in enumerate(chars) if c[0].strip() and left <= c[1] <= right and bottom <= c[2] <= top]
         if not inside or sum(chars[i][4] for i in inside) * 2 <= len(inside):

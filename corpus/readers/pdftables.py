@@ -76,10 +76,12 @@ def find_tables(data: bytes, page_numbers: list[int]) -> dict[int, list[list[lis
     return found
 
 
-def read_table(textpage, height: float, grid: list[list[tuple | None]]) -> PageTable:
-    """The text of every cell (PDFium, inside the cell's box); empty rows dropped."""
+def read_table(textpage, height: float, grid: list[list[tuple | None]],
+               chars: PageChars | None = None) -> PageTable:
+    """The text of every cell (PDFium, inside the cell's box); empty rows dropped. ``chars``:
+    the page's characters, read once for all its tables (only rotated cells need them)."""
     rows: list[list[str]] = []
-    chars = PageChars(textpage)
+    chars = chars or PageChars(textpage)
     for row in grid:
         texts = []
         for box in row:
