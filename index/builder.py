@@ -116,24 +116,26 @@ class IndexBuilder:
         if self.should_stop():
             raise Cancelled("индексация отменена; индекс прежний")
 
-    def _previous_tombstones(self) -> list[dict]:
-        """Removals remembered by the live manifest (also kept across --rebuild)."""
+    def _previous_manifest(self) -> dict:
+        """The live manifest, or {} when there is none or it cannot be read (a write repairs it);
+        what it remembers is kept across --rebuild."""
         try:
-            manifest = read_manifest(self.index_dir)
-        except IndexOpenError:
-            return []
-        removed = (manifest or {}).get("removed", [])
-        return [r for r in removed if isinstance(r, dict) and "source" in r] if isinstance(removed, list) else []
-
-    def _previous_ids(self) -> dict[str, str]:
-        """Each recorded source's document id in the live manifest (also across --rebuild), so
-        re-reading a file keeps its id: ``muniqa index`` without paths reads the recorded
-        files one by one, which would otherwise lose the folder part of ``a/report``."""
-        try:
-            manifest = read_manifest(self.index_dir)
+            return read_manifest(self.index_dir) or {}
         except IndexOpenError:
             return {}
-        documents = (manifest or {}).get("documents", [])
+
+    @staticmethod
+    def _tombstones(manifest: dict) -> list[dict]:
+        """Removals remembered by the manifest."""
+        removed = manifest.get("removed", [])
+        return [r for r in removed if isinstance(r, dict) and "source" in r] if isinstance(removed, list) else []
+
+    @staticmethod
+    def _recorded_ids(manifest: dict) -> dict[str, str]:
+        """Each recorded source's document id, so re-reading a file keeps its id: ``muniqa
+        index`` without paths reads the recorded files one by one, which would otherwise lose
+        the folder part of ``a/report``."""
+        documents = manifest.get("documents", [])
         return {_where(d["source"]): d["doc_id"] for d in documents
                 if isinstance(d, dict) and "source" in d and "doc_id" in d} if isinstance(documents, list) else {}
 
@@ -164,8 +166,9 @@ class IndexBuilder:
         started = time.perf_counter()
         report = UpdateReport()
         self._chunked, self._chunk_seconds = {}, 0.0
-        tombstones = {(_where(t["source"]), t.get("sha256")): t for t in self._previous_tombstones()}
-        known_ids, taken = self._previous_ids(), set()
+        previous = self._previous_manifest()
+        tombstones = {(_where(t["source"]), t.get("sha256")): t for t in self._tombstones(previous)}
+        known_ids, taken = self._recorded_ids(previous), set()
         old = self._existing(rebuild)
         kept: dict[str, Document] = dict(old.documents) if old else {}
         by_hash = {d.sha256: d.doc_id for d in kept.values()}
