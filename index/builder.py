@@ -279,7 +279,7 @@ class IndexBuilder:
         started = time.perf_counter()
         self.embedded_tokens = 0
         if new_texts:
-            vectors.append(self.reuse.embed(new_texts, self._embed, exact=True) if self.reuse
+            vectors.append(self.reuse.embed(new_texts, self._embed, exact=True) if self.reuse is not None
                            else self._embed(new_texts))
             sentence_groups += self._embed_sentences(new_sentences)
         self.timings["embed"] = time.perf_counter() - started
@@ -310,7 +310,7 @@ class IndexBuilder:
         """Every passage's sentences embedded (sorted by length, so batches pad little); with
         ``reuse``, a sentence text already embedded (as a sentence or a passage) is not again."""
         flat = [t for g in groups for t in g]
-        out = self.reuse.embed(flat, self._embed_sorted, exact=False) if self.reuse else self._embed_sorted(flat)
+        out = self.reuse.embed(flat, self._embed_sorted, exact=False) if self.reuse is not None else self._embed_sorted(flat)
         bounds = np.cumsum([0] + [len(g) for g in groups])
         return [out[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 

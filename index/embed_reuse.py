@@ -32,9 +32,6 @@ class VectorReuse:
         self.hits = 0
         self.misses = 0
 
-    def __len__(self) -> int:
-        return len(self._exact) + len(self._rounded)
-
     def remember(self, texts: Sequence[str], vectors: np.ndarray) -> None:
         """Record vectors (float32 rows are exact; float16 rows are stored sentence vectors)."""
         into = self._exact if vectors.dtype == np.float32 else self._rounded
