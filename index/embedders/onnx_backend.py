@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -70,6 +71,7 @@ class OnnxEmbedder(Embedder):
         self.workers = threads   # threads running whole windows side by side (see _workers)
         self._bulk = None
         self._pool_threads = None
+        self._pool_lock = threading.Lock()
 
     # ---- the cache -------------------------------------------------------
     def _open(self):
@@ -176,11 +178,12 @@ class OnnxEmbedder(Embedder):
         threads fight other processes for the cores); whole runs side by side do not.
         Vectors are bit for bit those of the 2-thread session (tests/test_embed_reuse.py).
         Made on first use, so a process that only asks never pays for it."""
-        if self._pool_threads is None:
-            from concurrent.futures import ThreadPoolExecutor
+        with self._pool_lock:   # the app's writer thread and a benchmark may both embed
+            if self._pool_threads is None:
+                from concurrent.futures import ThreadPoolExecutor
 
-            self._bulk = self._session(threads=1)
-            self._pool_threads = ThreadPoolExecutor(self.workers, thread_name_prefix="muniqa-embed")
+                self._bulk = self._session(threads=1)
+                self._pool_threads = ThreadPoolExecutor(self.workers, thread_name_prefix="muniqa-embed")
         return self._pool_threads
 
 
