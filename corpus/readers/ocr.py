@@ -61,19 +61,21 @@ def _langs(available: set[str]) -> str:
     return "+".join(lang for lang in LANGS.split("+") if lang in available)
 
 
-def ocr_image(image) -> list[str]:
-    """The text lines Tesseract reads on a PIL image (cached by the image's bytes)."""
+def ocr_image(image, psm: int = 3) -> list[str]:
+    """The text lines Tesseract reads on a PIL image (cached by the image's bytes). ``psm``:
+    Tesseract's page segmentation mode (3 = a whole page; 6 = one block, a table's cell)."""
     reason = unavailable_reason()
     if reason:
         raise OcrUnavailable(reason)
     import pytesseract
     langs = _langs(set(pytesseract.get_languages(config="")))
-    key = hashlib.sha256(f"{CACHE_VERSION}|{langs}|{image.size}|{image.mode}|".encode()
+    mode = "" if psm == 3 else f"psm{psm}|"       # the default keeps the keys of existing caches
+    key = hashlib.sha256(f"{CACHE_VERSION}|{langs}|{mode}{image.size}|{image.mode}|".encode()
                          + image.tobytes()).hexdigest()
     cached = _cache_dir() / key[:2] / f"{key}.txt"
     if cached.is_file():
         return cached.read_text(encoding="utf-8").split("\n")
-    text = pytesseract.image_to_string(image, lang=langs, config="--psm 3")
+    text = pytesseract.image_to_string(image, lang=langs, config=f"--psm {psm}")
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")

@@ -20,7 +20,7 @@ import pypdfium2.raw as pdfium_c
 from ..document import SourceLine
 from ..errors import CorpusError
 from .pdfrotated import PageChars
-from . import ocr, pdftables
+from . import ocr, ocrtables, pdftables
 from .pagefurniture import furniture
 from .pdflayout import StyledLine, body_size, styled_lines
 from .textlayer import is_garbage
@@ -52,9 +52,13 @@ def _has_images(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
 
-def _ocr_page(page: pdfium.PdfPage) -> list[StyledLine]:
+def _ocr_page(page: pdfium.PdfPage, height: float) -> Page:
+    """A scanned page: its bordered tables cell by cell (ocrtables.py), else the whole page."""
     image = page.render(scale=ocr.DPI / 72, grayscale=True).to_pil()
-    return [StyledLine(t) for t in ocr.ocr_image(image)]
+    found = ocrtables.read_page(image, 72 / ocr.DPI)
+    if found is not None:
+        return Page(found[0], found[1], ocr=True, height=height)
+    return Page([StyledLine(t) for t in ocr.ocr_image(image)], ocr=True, height=height)
 
 
 def _read_page(page: pdfium.PdfPage, missing_ocr: list[int], number: int) -> Page:
@@ -71,7 +75,7 @@ def _read_page(page: pdfium.PdfPage, missing_ocr: list[int], number: int) -> Pag
             if ocr.unavailable_reason():
                 missing_ocr.append(number)
                 return Page(height=height)
-            return Page(_ocr_page(page), ocr=True, height=height)
+            return _ocr_page(page, height)
         return Page(lines, height=height, paths=paths)
     finally:
         textpage.close()

@@ -1,0 +1,112 @@
+"""Ruled tables of scanned pages: img2table finds the grid, Tesseract reads each cell.
+
+Tesseract reads a scanned table as loose lines: a row's cells come out on separate lines, or
+a wrapped cell's second line lands among the next row's cells, so «8-913-560-50-09» no longer
+sits beside the company it belongs to. img2table (MIT, OpenCV) finds the ruling lines of
+bordered tables on the page image and gives each cell's box; each distinct box is OCR'd on
+its own (a merged cell's text is repeated in every position it spans, as pdftables.py does),
+and the text outside the tables is OCR'd in the horizontal bands above, between and below
+them, with the tables painted white, so prose keeps the ordinary OCR path. A page where
+img2table finds no table is read exactly as before (one OCR of the whole page).
+"""
+from __future__ import annotations
+
+import io
+
+from ..clean import join_lines
+from . import ocr
+from .pdflayout import StyledLine
+from .pdftables import PageTable
+
+CELL_PSM = 6            # a cell is one block of text; page segmentation (psm 3) loses short cells
+MARGIN = 6              # pixels trimmed from each cell's box, so its ruling lines are not read as text
+MIN_BAND = 20           # pixels: a thinner band between two tables holds no line of text
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _area(box) -> int:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def find_grids(image) -> list[list[list[tuple[int, int, int, int]]]]:
+    """Each bordered table on the page image as rows of cell boxes (x0, top, x1, bottom) in
+    pixels. Of overlapping tables (a drawing frame's stamp block around a table) only the
+    largest is kept. [] when img2table is not installed or fails."""
+    try:
+        from img2table.document import Image as Img2TableImage
+    except ImportError:
+        return []
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    try:
+        found = Img2TableImage(buf.getvalue()).extract_tables(
+            ocr=None, implicit_rows=False, implicit_columns=False, borderless_tables=False)
+    except Exception:  # noqa: BLE001 - a table finder's surprise must not lose the page's text
+        return []
+    grids = []
+    for table in found:
+        rows = [[(c.bbox.x1, c.bbox.y1, c.bbox.x2, c.bbox.y2) for c in row]
+                for row in table.content.values()]
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+            grids.append(((table.bbox.x1, table.bbox.y1, table.bbox.x2, table.bbox.y2), rows))
+    grids.sort(key=lambda g: -_area(g[0]))
+    kept: list = []
+    for box, rows in grids:
+        if not any(_overlap(box, other) for other, _ in kept):
+            kept.append((box, rows))
+    return [rows for _, rows in sorted(kept, key=lambda g: g[0][1])]
+
+
+def _cell_text(image, box) -> str:
+    x0, top, x1, bottom = box
+    if x1 - x0 <= 2 * MARGIN or bottom - top <= 2 * MARGIN:
+        return ""
+    crop = image.crop((x0 + MARGIN, top + MARGIN, x1 - MARGIN, bottom - MARGIN))
+    lines = ocr.ocr_image(crop, psm=CELL_PSM)
+    return join_lines([" ".join(line.split()) for line in lines if line.strip()])
+
+
+def read_table(image, grid, scale: float) -> PageTable:
+    """The text of every cell; a merged cell (one box in several positions) is OCR'd once.
+    ``scale`` converts pixels to the points the rest of the PDF reader uses."""
+    texts: dict[tuple, str] = {}
+    rows = []
+    for row in grid:
+        cells = []
+        for box in row:
+            if box not in texts:
+                texts[box] = _cell_text(image, box)
+            cells.append(texts[box])
+        if any(cells):
+            rows.append(cells)
+    top = min(b[1] for row in grid for b in row)
+    bottom = max(b[3] for row in grid for b in row)
+    return PageTable(top * scale, bottom * scale, rows)
+
+
+def read_page(image, scale: float) -> tuple[list[StyledLine], list[PageTable]] | None:
+    """(lines outside the tables, tables) of a scanned page image, or None when it has no
+    bordered table (the caller then OCRs the whole page as before)."""
+    grids = find_grids(image)
+    if not grids:
+        return None
+    tables = [t for t in (read_table(image, g, scale) for g in grids) if t.rows]
+    if not tables:
+        return None
+    masked = image.copy()
+    for grid in grids:
+        boxes = [b for row in grid for b in row]
+        masked.paste(255, (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                           max(b[2] for b in boxes) + 1, max(b[3] for b in boxes) + 1))
+    edges = [0] + [round(y / scale) for t in tables for y in (t.top, t.bottom)] + [image.height]
+    lines: list[StyledLine] = []
+    for top, bottom in zip(edges[::2], edges[1::2]):
+        if bottom - top < MIN_BAND:
+            continue
+        band = masked.crop((0, top, image.width, bottom))
+        texts = [t for t in ocr.ocr_image(band) if t.strip()]
+        lines += [StyledLine(t, y=top * scale + 0.001 * (k + 1)) for k, t in enumerate(texts)]
+    return lines, tables
