@@ -61,21 +61,47 @@ def _langs(available: set[str]) -> str:
     return "+".join(lang for lang in LANGS.split("+") if lang in available)
 
 
-def ocr_image(image, psm: int = 3) -> list[str]:
-    """The text lines Tesseract reads on a PIL image (cached by the image's bytes). ``psm``:
-    Tesseract's page segmentation mode (3 = a whole page; 6 = one block, a table's cell)."""
+def ocr_image(image) -> list[str]:
+    """The text lines Tesseract reads on a PIL image (cached by the image's bytes)."""
+    return _cached(image, "", lambda pt, langs: pt.image_to_string(
+        image, lang=langs, config="--psm 3")).split("\n")
+
+
+def ocr_words(image) -> list[tuple[int, int, int, int, str, str]]:
+    """Every word Tesseract reads on a PIL image: (left, top, right, bottom, line key, text),
+    in Tesseract's reading order (cached like ``ocr_image``). A table's words are placed in
+    its cells by their boxes, so one OCR of the table serves all its cells."""
+    tsv = _cached(image, "words|", lambda pt, langs: pt.image_to_data(
+        image, lang=langs, config="--psm 3"))
+    out = []
+    for row in tsv.split("\n")[1:]:
+        f = row.split("\t")
+        if len(f) == 12 and f[11].strip() and f[0] == "5":
+            x, y, w, h = (int(v) for v in f[6:10])
+            out.append((x, y, x + w, y + h, f"{f[2]}.{f[3]}.{f[4]}", f[11].strip()))
+    return out
+
+
+def ocr_block(image) -> list[str]:
+    """The text lines of an image read as one block (Tesseract's psm 6): a table's cell whose
+    lone number or sign page segmentation passes over (cached like ``ocr_image``)."""
+    return _cached(image, "psm6|", lambda pt, langs: pt.image_to_string(
+        image, lang=langs, config="--psm 6")).split("\n")
+
+
+def _cached(image, kind: str, run) -> str:
+    """Tesseract's output for the image, from ``<data dir>/ocr-cache`` when it was read before."""
     reason = unavailable_reason()
     if reason:
         raise OcrUnavailable(reason)
     import pytesseract
     langs = _langs(set(pytesseract.get_languages(config="")))
-    mode = "" if psm == 3 else f"psm{psm}|"       # the default keeps the keys of existing caches
-    key = hashlib.sha256(f"{CACHE_VERSION}|{langs}|{mode}{image.size}|{image.mode}|".encode()
+    key = hashlib.sha256(f"{CACHE_VERSION}|{langs}|{kind}{image.size}|{image.mode}|".encode()
                          + image.tobytes()).hexdigest()
     cached = _cache_dir() / key[:2] / f"{key}.txt"
     if cached.is_file():
-        return cached.read_text(encoding="utf-8").split("\n")
-    text = pytesseract.image_to_string(image, lang=langs, config=f"--psm {psm}")
+        return cached.read_text(encoding="utf-8")
+    text = run(pytesseract, langs)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -83,4 +109,4 @@ def ocr_image(image, psm: int = 3) -> list[str]:
         os.replace(tmp, cached)
     except OSError:
         pass                       # a read-only data dir only costs the time of OCR next time
-    return text.split("\n")
+    return text

@@ -3,8 +3,8 @@
 Tesseract reads a scanned table as loose lines: a row's cells come out on separate lines, or
 a wrapped cell's second line lands among the next row's cells, so «8-913-560-50-09» no longer
 sits beside the company it belongs to. img2table (MIT, OpenCV) finds the ruling lines of
-bordered tables on the page image and gives each cell's box; each distinct box is OCR'd on
-its own (a merged cell's text is repeated in every position it spans, as pdftables.py does),
+bordered tables on the page image and gives each cell's box; the table's region is OCR'd once
+and its words placed in cells by their boxes (a merged cell's text is repeated in every position it spans, as pdftables.py does),
 and the text outside the tables is OCR'd in the horizontal bands above, between and below
 them, with the tables painted white, so prose keeps the ordinary OCR path. A page where
 img2table finds no table is read exactly as before (one OCR of the whole page).
@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import io
 
+from PIL import ImageDraw
+
 from ..clean import join_lines
 from . import ocr
 from .pdflayout import StyledLine
 from .pdftables import PageTable
 
-CELL_PSM = 6            # a cell is one block of text; page segmentation (psm 3) loses short cells
-MARGIN = 6              # pixels trimmed from each cell's box, so its ruling lines are not read as text
+RULE = 9                # pixels painted white along each cell's border: its ruling line at 300 dpi
+_RULE_DEBRIS = {"|", "—", "_", "[", "]"}
 MIN_BAND = 20           # pixels: a thinner band between two tables holds no line of text
 
 
@@ -60,30 +62,56 @@ def find_grids(image) -> list[list[list[tuple[int, int, int, int]]]]:
     return [rows for _, rows in sorted(kept, key=lambda g: g[0][1])]
 
 
-def _cell_text(image, box) -> str:
-    x0, top, x1, bottom = box
-    if x1 - x0 <= 2 * MARGIN or bottom - top <= 2 * MARGIN:
-        return ""
-    crop = image.crop((x0 + MARGIN, top + MARGIN, x1 - MARGIN, bottom - MARGIN))
-    lines = ocr.ocr_image(crop, psm=CELL_PSM)
-    return join_lines([" ".join(line.split()) for line in lines if line.strip()])
+def _in(box, word) -> bool:
+    cx, cy = (word[0] + word[2]) / 2, (word[1] + word[3]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def _cell_text(words, box) -> str:
+    """The words whose centre lies in the cell, line by line (top to bottom), lines joined."""
+    inside = [w for w in words if _in(box, w)]
+    lines: dict[str, list] = {}
+    for w in inside:
+        lines.setdefault(w[4], []).append(w)
+    ordered = sorted(lines.values(), key=lambda ws: min(w[1] for w in ws))
+    return join_lines([" ".join(w[5] for w in ws) for ws in ordered])
+
+
+def _cell_alone(region, box, x0: int, top: int) -> str:
+    """A cell the table's OCR left empty, read on its own: Tesseract's page segmentation
+    passes over a lone «1» or «№» in a narrow column."""
+    crop = region.crop((box[0] - x0 + RULE, box[1] - top + RULE, box[2] - x0 - RULE, box[3] - top - RULE))
+    if crop.width < 4 or crop.height < 4 or crop.getextrema()[0] > 128:
+        return ""                                  # nothing dark in the cell: it is empty
+    lines = [" ".join(t.split()) for t in ocr.ocr_block(crop) if t.strip()]
+    return join_lines([t for t in lines if t not in _RULE_DEBRIS])
 
 
 def read_table(image, grid, scale: float) -> PageTable:
-    """The text of every cell; a merged cell (one box in several positions) is OCR'd once.
-    ``scale`` converts pixels to the points the rest of the PDF reader uses."""
+    """The text of every cell, from one OCR of the table's region (a Tesseract run per cell
+    took a minute on a 40-row table); a merged cell (one box in several positions) repeats
+    its text. ``scale`` converts pixels to the points the rest of the PDF reader uses."""
+    x0 = min(b[0] for row in grid for b in row)
+    top = min(b[1] for row in grid for b in row)
+    x1 = max(b[2] for row in grid for b in row)
+    bottom = max(b[3] for row in grid for b in row)
+    region = image.crop((x0, top, x1 + 1, bottom + 1))
+    draw = ImageDraw.Draw(region)
+    for box in {b for row in grid for b in row}:       # ruling lines read as «|», «ь», «1»
+        draw.rectangle((box[0] - x0, box[1] - top, box[2] - x0, box[3] - top),
+                       outline=255, width=RULE)
+    words = [(w[0] + x0, w[1] + top, w[2] + x0, w[3] + top, w[4], w[5])
+             for w in ocr.ocr_words(region) if w[5] not in _RULE_DEBRIS]
     texts: dict[tuple, str] = {}
     rows = []
     for row in grid:
         cells = []
         for box in row:
             if box not in texts:
-                texts[box] = _cell_text(image, box)
+                texts[box] = _cell_text(words, box) or _cell_alone(region, box, x0, top)
             cells.append(texts[box])
         if any(cells):
             rows.append(cells)
-    top = min(b[1] for row in grid for b in row)
-    bottom = max(b[3] for row in grid for b in row)
     return PageTable(top * scale, bottom * scale, rows)
 
 
