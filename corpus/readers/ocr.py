@@ -63,7 +63,7 @@ def _langs(available: set[str]) -> str:
 
 def ocr_image(image) -> list[str]:
     """The text lines Tesseract reads on a PIL image (cached by the image's bytes)."""
-    return _cached(image, "", lambda pt, langs: pt.image_to_string(
+    return cached(image, "", lambda pt, langs: pt.image_to_string(
         image, lang=langs, config="--psm 3")).split("\n")
 
 
@@ -71,7 +71,7 @@ def ocr_words(image) -> list[tuple[int, int, int, int, str, str]]:
     """Every word Tesseract reads on a PIL image: (left, top, right, bottom, line key, text),
     in Tesseract's reading order (cached like ``ocr_image``). A table's words are placed in
     its cells by their boxes, so one OCR of the table serves all its cells."""
-    tsv = _cached(image, "words|", lambda pt, langs: pt.image_to_data(
+    tsv = cached(image, "words|", lambda pt, langs: pt.image_to_data(
         image, lang=langs, config="--psm 3"))
     out = []
     for row in tsv.split("\n")[1:]:
@@ -85,12 +85,13 @@ def ocr_words(image) -> list[tuple[int, int, int, int, str, str]]:
 def ocr_block(image) -> list[str]:
     """The text lines of an image read as one block (Tesseract's psm 6): a table's cell whose
     lone number or sign page segmentation passes over (cached like ``ocr_image``)."""
-    return _cached(image, "psm6|", lambda pt, langs: pt.image_to_string(
+    return cached(image, "psm6|", lambda pt, langs: pt.image_to_string(
         image, lang=langs, config="--psm 6")).split("\n")
 
 
-def _cached(image, kind: str, run) -> str:
-    """Tesseract's output for the image, from ``<data dir>/ocr-cache`` when it was read before."""
+def cached(image, kind: str, run) -> str:
+    """``run(pytesseract, langs)``'s text for the image, from ``<data dir>/ocr-cache`` when it
+    was computed before (``kind`` tells apart what is cached: OCR text, words, table grids)."""
     reason = unavailable_reason()
     if reason:
         raise OcrUnavailable(reason)
@@ -98,15 +99,15 @@ def _cached(image, kind: str, run) -> str:
     langs = _langs(set(pytesseract.get_languages(config="")))
     key = hashlib.sha256(f"{CACHE_VERSION}|{langs}|{kind}{image.size}|{image.mode}|".encode()
                          + image.tobytes()).hexdigest()
-    cached = _cache_dir() / key[:2] / f"{key}.txt"
-    if cached.is_file():
-        return cached.read_text(encoding="utf-8")
+    stored = _cache_dir() / key[:2] / f"{key}.txt"
+    if stored.is_file():
+        return stored.read_text(encoding="utf-8")
     text = run(pytesseract, langs)
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        tmp = stored.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, cached)
+        os.replace(tmp, stored)
     except OSError:
         pass                       # a read-only data dir only costs the time of OCR next time
     return text

@@ -12,6 +12,7 @@ img2table finds no table is read exactly as before (one OCR of the whole page).
 from __future__ import annotations
 
 import io
+import json
 
 from PIL import ImageDraw
 
@@ -36,18 +37,32 @@ def _area(box) -> int:
 def find_grids(image) -> list[list[list[tuple[int, int, int, int]]]]:
     """Each bordered table on the page image as rows of cell boxes (x0, top, x1, bottom) in
     pixels. Of overlapping tables (a drawing frame's stamp block around a table) only the
-    largest is kept. [] when img2table is not installed or fails."""
+    largest is kept. [] when img2table is not installed or fails. Cached beside the OCR text
+    (img2table takes ~4 s a page), so re-reading a scan costs no more than before."""
     try:
-        from img2table.document import Image as Img2TableImage
+        from img2table.document import Image as Img2TableImage  # noqa: F401
     except ImportError:
         return []
+    try:
+        found = json.loads(ocr.cached(image, "grids|", lambda pt, langs: json.dumps(_detect(image))))
+    except _DetectionFailed:
+        return []
+    return [[[tuple(box) for box in row] for row in grid] for grid in found]
+
+
+class _DetectionFailed(Exception):
+    """img2table failed on this page: nothing is cached, the page is OCR'd whole."""
+
+
+def _detect(image) -> list:
+    from img2table.document import Image as Img2TableImage
     buf = io.BytesIO()
     image.save(buf, format="PNG")
     try:
         found = Img2TableImage(buf.getvalue()).extract_tables(
             ocr=None, implicit_rows=False, implicit_columns=False, borderless_tables=False)
-    except Exception:  # noqa: BLE001 - a table finder's surprise must not lose the page's text
-        return []
+    except Exception as exc:  # noqa: BLE001 - a table finder's surprise must not lose the page's text
+        raise _DetectionFailed from exc
     grids = []
     for table in found:
         rows = [[(c.bbox.x1, c.bbox.y1, c.bbox.x2, c.bbox.y2) for c in row]
