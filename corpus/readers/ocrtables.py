@@ -4,10 +4,11 @@ Tesseract reads a scanned table as loose lines: a row's cells come out on separa
 a wrapped cell's second line lands among the next row's cells, so «8-913-560-50-09» no longer
 sits beside the company it belongs to. img2table (MIT, OpenCV) finds the ruling lines of
 bordered tables on the page image and gives each cell's box; the table's region is OCR'd once
-and its words placed in cells by their boxes (a merged cell's text is repeated in every position it spans, as pdftables.py does),
-and the text outside the tables is OCR'd in the horizontal bands above, between and below
-them, with the tables painted white, so prose keeps the ordinary OCR path. A page where
-img2table finds no table is read exactly as before (one OCR of the whole page).
+and its words are placed in cells by their boxes (a merged cell's text is repeated in every
+position it spans, as pdftables.py does). The text outside the tables is OCR'd in horizontal
+bands cut at the tables' edges, with the tables painted white, so prose keeps the ordinary
+OCR path and each line a height to order it by. A page where img2table finds no table is
+read exactly as before (one OCR of the whole page).
 """
 from __future__ import annotations
 
@@ -146,7 +147,7 @@ def read_page(image, scale: float) -> tuple[list[StyledLine], list[PageTable]] |
                            max(b[2] for b in boxes) + 1, max(b[3] for b in boxes) + 1))
     edges = [0] + [round(y / scale) for t in tables for y in (t.top, t.bottom)] + [image.height]
     lines: list[StyledLine] = []
-    for top, bottom in zip(edges[::2], edges[1::2]):
+    for top, bottom in zip(edges, edges[1:]):      # beside a table too: its area is white
         if bottom - top < MIN_BAND:
             continue
         band = masked.crop((0, top, image.width, bottom))
