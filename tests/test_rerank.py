@@ -23,3 +23,18 @@ def test_only_the_window_is_reordered_and_nothing_below_outscores_it(bundled):
     assert np.all(np.diff(new_logit[new_order[:w]]) <= 0)
     assert new_logit[new_order[w:]].max() < new_logit[new_order[:w]].min()
     assert new_ev.shape == ev.shape
+
+
+def test_the_second_look_puts_the_passage_about_the_asked_year_first(bundled):
+    """«…на 2025 год?»: the first stage leads with a passage about Tomsk's information policy
+    that never names 2025; the second stage sees the year missing there and puts the plans
+    for 2025 first."""
+    question = "Какие задачи в информационной политике мэрия Томска ставит на 2025 год?"
+    plans = normalize("Усиление присутствия в социальных сетях")
+    retriever = bundled.retriever()
+    first = retriever.search(question, 10, config="hybrid:rerank=false")
+    second = retriever.search(question, 10, config="hybrid")
+    text = lambda hit: normalize(bundled.data.chunks[hit.chunk].text)
+    assert plans not in text(first[0]) and any(plans in text(h) for h in first[:3])
+    assert plans in text(second[0])
+    assert {h.chunk for h in first} == {h.chunk for h in second}      # only re-ordered
