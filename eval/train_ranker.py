@@ -15,6 +15,13 @@ number, date or name), answerable against unanswerable questions. The no-answer 
 is calibrated on its out-of-fold scores: as high as possible while no municipal gold set
 (dev, dev2, realdocs) hides more than ``--hide`` of its answers (see ``qa.confidence``).
 ``--confidence-only`` keeps the ranking weights of the current file and refits only this part.
+
+The second stage (``qa.rerank``: the first ``WINDOW`` passages re-scored by their log-odds and
+``qa.answerable``'s evidence) is fitted on each question's window of the *out-of-fold*
+first-stage order, so it learns from the orders ``muniqa eval`` will see; the confidence
+model then reads the second stage's scores. ``--second-stage-only`` keeps the first stage's
+weights and refits the second stage and the confidence model. The real documents
+(``NOT_FOR_RANKING``) never enter the ranking fit, only the confidence model's.
 """
 from __future__ import annotations
 
