@@ -6,11 +6,11 @@ Scoring adds each query word's postings into a float32 array exactly as bm25s's
 word's postings hold each passage once, so this equals ``np.add.at`` and is several times
 faster on the million-entry postings of common words.
 
-``top`` and ``scores_of`` give the same numbers without that array: on an index written with
-each word's highest score (``max_impact.npy``, see ``bm25_build``) and at least
-``PRUNE_FROM`` passages they use ``bm25_topk`` (MaxScore); otherwise (small indexes, where
-the dense array costs microseconds, or a format-3 index written before the bounds existed,
-which keeps working unchanged until it is next written) they score exhaustively.
+``top`` and ``scores_of`` give the same numbers without that array. From ``PRUNE_FROM``
+passages ``top`` uses ``bm25_topk`` (a scratch array kept between queries, and MaxScore where
+it pays, which needs each word's highest score, ``max_impact.npy``, see ``bm25_build``; a
+format-3 index written before that file existed works on without it, unpruned, until it is
+next written); below, the dense array costs microseconds and numba's import would not.
 """
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ class LexicalIndex:
         self._model = model
         self.n_docs = n_docs
         self.bounds = bounds      # each word's highest score, or None (then no pruning)
+        self.pruning: bool | None = None   # None: by size (``prunes``); True/False: forced (benchmarks)
+        self._scratch = bm25_topk.Scratch(n_docs)
 
     @classmethod
     def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
@@ -106,26 +108,31 @@ class LexicalIndex:
         return t, np.asarray(indptr[t], dtype=np.int64), np.asarray(indptr[t + 1], dtype=np.int64)
 
     def prunes(self) -> bool:
-        """Whether ``top`` walks postings with MaxScore (else it scores every passage)."""
-        return self.bounds is not None and self.n_docs >= PRUNE_FROM
+        """Whether ``top`` uses ``bm25_topk`` (else it scores every passage densely)."""
+        return self.n_docs >= PRUNE_FROM if self.pruning is None else self.pruning
 
     def top(self, query_tokens: list[str], n: int, mask: np.ndarray | None = None,
-            pruned: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+            pruned: bool | None = None, way: str | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(passage ids, float32 scores) of the ``n`` best positive scores inside ``mask``, best
         first, equal scores by lower id: exactly ``top_positive(scores(...))``. ``pruned``
-        None: MaxScore when ``prunes()``; True/False forces a way (tests, benchmarks)."""
+        None: ``bm25_topk`` when ``prunes()``; True/False forces it or exhaustive scoring;
+        ``way`` forces one of ``bm25_topk``'s ways (tests)."""
         if self._model is None:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         if pruned is None:
             pruned = self.prunes()
-        if not pruned or self.bounds is None:
+        if not pruned:
             from .topn import top_positive
             scores = self.scores(query_tokens, mask)
             ids = top_positive(scores, n, mask).astype(np.int64)
             return ids, scores[ids]
         t, starts, ends = self._postings(query_tokens)
         s = self._model.scores
-        return bm25_topk.top_k(s["indices"], s["data"], starts, ends, self.bounds[t], n, mask)
+        if self.bounds is None:           # no bounds (an index written before them): no skipping
+            return bm25_topk.top_k(s["indices"], s["data"], starts, ends, np.zeros(len(t)), n, mask,
+                                   self._scratch, "accumulate")
+        return bm25_topk.top_k(s["indices"], s["data"], starts, ends, self.bounds[t], n, mask,
+                               self._scratch, way)
 
     def scores_of(self, query_tokens: list[str], rows: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
         """``scores(query_tokens, mask)[rows]`` without scoring the other passages."""

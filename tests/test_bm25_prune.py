@@ -12,13 +12,14 @@ import pytest
 from muniqa.index import bm25 as bm25_module
 from muniqa.index.bm25 import LexicalIndex
 from muniqa.index.bm25_build import MAX_IMPACT
-from muniqa.index.bm25_topk import max_impacts, scores_at, top_k
+from muniqa.index.bm25_topk import Scratch, max_impacts, scores_at, top_k
 from muniqa.index.store import load_index
 from muniqa.index.topn import top_positive
 from muniqa.qa.filters import Filters
 from muniqa.qa.retrieve import Retriever, query_lemmas
 
 GOLD = Path(__file__).parents[1] / "eval" / "gold"
+WAYS = (None, "accumulate", "maxscore")
 
 
 def _same(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray], what) -> None:
@@ -52,7 +53,8 @@ def test_pruned_top_list_is_the_exhaustive_one_on_the_bundled_index(bundled, que
         for mask in masks:
             for n in (1, 10, 100):
                 exhaustive = lex.top(toks, n, mask, pruned=False)
-                _same(lex.top(toks, n, mask, pruned=True), exhaustive, (q, n))
+                for way in WAYS:
+                    _same(lex.top(toks, n, mask, pruned=True, way=way), exhaustive, (q, n, way))
                 checked += len(exhaustive[0])
             every = lex.scores(toks, mask)
             rows = np.arange(len(data.chunks))
@@ -87,7 +89,7 @@ def test_an_index_written_before_the_bounds_scores_exhaustively_without_error(bu
     for path in removed:
         path.unlink()
     old = load_index(index_copy)
-    assert old.lexical.bounds is None and not old.lexical.prunes()
+    assert old.lexical.bounds is None and old.lexical.prunes()
     toks = query_lemmas("фестиваль ледовых скульптур в Томске")
     _same(old.lexical.top(toks, 50), bundled.data.lexical.top(toks, 50, pruned=True), "no bounds")
 
@@ -109,8 +111,10 @@ def _random_csc(rng, n_docs: int, n_words: int):
 
 def test_pruned_top_list_on_random_matrices_with_many_ties():
     rng = np.random.default_rng(7)
+    scratch = Scratch(3000)
     for _ in range(6):
         n_docs, n_words = int(rng.integers(50, 3000)), 30
+        scratch.n_docs, scratch.arrays = n_docs, None
         indptr, indices, data = _random_csc(rng, n_docs, n_words)
         bounds = max_impacts(data, indptr)
         for _ in range(60):
@@ -124,7 +128,10 @@ def test_pruned_top_list_on_random_matrices_with_many_ties():
                 every *= mask.astype(np.float32)
             for k in (1, 7, 100, n_docs + 5):
                 ids = top_positive(every, k, mask)
-                _same(top_k(indices, data, starts, ends, bounds[words], k, mask), (ids, every[ids]), (words, k))
+                for way in WAYS:
+                    got = top_k(indices, data, starts, ends, bounds[words], k, mask, scratch, way)
+                    _same(got, (ids, every[ids]), (words, k, way))
+            assert not scratch.arrays[0].any(), "the scratch array is left all zeros"
             rows = rng.integers(0, n_docs, 40)
             found = scores_at(indices, data, starts, ends, rows)
             if mask is not None:
