@@ -47,8 +47,15 @@ class LexicalIndex:
         return cls(model, len(token_lists))
 
     def save(self, folder: Path) -> None:
+        """bm25s's folder, plus ``max_impact.npy`` when every word's postings are in passage
+        order (MaxScore walks them so; a shard's slice of the matrix always is)."""
         if self._model is not None:
             self._model.save(str(folder), show_progress=False)
+            s = self._model.scores
+            indices, indptr = np.asarray(s["indices"]), np.asarray(s["indptr"])
+            falls = np.flatnonzero(np.diff(indices) <= 0) + 1
+            if np.isin(falls, indptr).all():
+                np.save(folder / MAX_IMPACT, bm25_topk.max_impacts(s["data"], indptr))
 
     @classmethod
     def load(cls, folder: Path, n_docs: int) -> "LexicalIndex":

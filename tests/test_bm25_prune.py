@@ -66,7 +66,7 @@ def test_search_finds_the_same_passages_with_pruning(bundled, questions, monkeyp
     data = bundled.data
     retriever = Retriever(data, bundled.embedder)
     tomsk = Filters(cities=["Томск"])
-    picked = questions[::12]
+    picked = questions[::20]
     vectors = {q: bundled.embedder.embed_query(q) for q in picked}
 
     def run():
@@ -82,7 +82,7 @@ def test_search_finds_the_same_passages_with_pruning(bundled, questions, monkeyp
     assert run() == before
 
 
-def test_an_index_written_before_the_bounds_scores_exhaustively_without_error(bundled, index_copy, monkeypatch):
+def test_an_index_written_before_the_bounds_gives_the_same_list_without_error(bundled, index_copy, monkeypatch):
     monkeypatch.setattr(bm25_module, "PRUNE_FROM", 0)
     removed = list(index_copy.rglob(MAX_IMPACT))
     assert removed
@@ -137,3 +137,15 @@ def test_pruned_top_list_on_random_matrices_with_many_ties():
             if mask is not None:
                 found *= mask[rows].astype(np.float32)
             assert np.array_equal(found.view(np.uint32), every[rows].view(np.uint32))
+
+
+def test_a_shard_keeps_the_bounds_and_prunes_to_the_same_list(bundled, tmp_path):
+    from muniqa.index.shard_split import slice_lexical
+    data = bundled.data
+    rows = np.arange(0, len(data.chunks), 3)
+    slice_lexical(data.lexical, rows).save(tmp_path / "bm25")
+    shard = LexicalIndex.load(tmp_path / "bm25", len(rows))
+    assert shard.bounds is not None
+    for q in ("побратимские связи с Японией", "туристский информационный центр Томска"):
+        toks = query_lemmas(q)
+        _same(shard.top(toks, 20, pruned=True, way="maxscore"), shard.top(toks, 20, pruned=False), q)
