@@ -81,39 +81,46 @@ def maxscore(indices, data, starts, ends, bounds, mask, use_mask, k, slack, floo
     ``floor``: a score the k-th best is known to exceed (0 if unknown): passages that cannot
     beat it are skipped from the start."""
     m = len(starts)
-    order = np.argsort(bounds, kind="mergesort")          # lowest bound first
-    prefix = np.zeros(m)                                   # prefix[r]: bounds of order[0..r]
+    order = np.argsort(bounds, kind="mergesort")          # lowest bound first; r: rank in it
+    prefix = np.zeros(m)                                   # prefix[r]: bounds of ranks 0..r
+    pos = np.empty(m, dtype=np.int64)
+    end = np.empty(m, dtype=np.int64)
+    cur = np.empty(m, dtype=np.int64)                      # passage at pos[r] (big: none left)
+    big = np.int64(1) << 62
     total = 0.0
     for r in range(m):
-        total += bounds[order[r]]
+        t = order[r]
+        total += bounds[t]
         prefix[r] = total
-    pos = starts.copy()
-    imp = np.zeros(m, dtype=np.float32)
+        pos[r], end[r] = starts[t], ends[t]
+        cur[r] = indices[pos[r]] if pos[r] < end[r] else big
+    imp = np.zeros(m, dtype=np.float32)                    # by the query's order
     heap_s = np.zeros(k, dtype=np.float32)                 # min-heap: worst entry at 0
     heap_i = np.zeros(k, dtype=np.int64)
     size = 0
     theta = floor
-    ne = 0                                                 # order[0..ne-1]: only probed
+    ne = 0                                                 # ranks 0..ne-1: only probed
     while ne < m and prefix[ne] * slack <= theta:
         ne += 1
-    big = np.int64(1) << 62
     scored = 0
     while True:
         d = big
         for r in range(ne, m):
-            t = order[r]
-            if pos[t] < ends[t] and indices[pos[t]] < d:
-                d = indices[pos[t]]
+            if cur[r] < d:
+                d = cur[r]
         if d == big:
             break
         partial = 0.0
         for r in range(ne, m):
             t = order[r]
-            imp[t] = 0.0
-            if pos[t] < ends[t] and indices[pos[t]] == d:
-                imp[t] = data[pos[t]]
-                partial += imp[t]
-                pos[t] += 1
+            if cur[r] == d:
+                v = data[pos[r]]
+                imp[t] = v
+                partial += v
+                pos[r] += 1
+                cur[r] = indices[pos[r]] if pos[r] < end[r] else big
+            else:
+                imp[t] = 0.0
         if use_mask and not mask[d]:
             continue
         scored += 1
@@ -124,8 +131,8 @@ def maxscore(indices, data, starts, ends, bounds, mask, use_mask, k, slack, floo
             if theta > 0 and (partial + prefix[r]) * slack <= theta:
                 dropped = True
                 break
-            p, e = pos[t], ends[t]
-            if p < e and indices[p] < d:                   # gallop, then binary search
+            if cur[r] < d:                                 # gallop, then binary search
+                p, e = pos[r], end[r]
                 step = 1
                 while p + step < e and indices[p + step] < d:
                     p += step
@@ -137,11 +144,12 @@ def maxscore(indices, data, starts, ends, bounds, mask, use_mask, k, slack, floo
                         lo = mid + 1
                     else:
                         hi = mid
-                p = lo
-            pos[t] = p
-            if p < e and indices[p] == d:
-                imp[t] = data[p]
-                partial += imp[t]
+                pos[r] = lo
+                cur[r] = indices[lo] if lo < e else big
+            if cur[r] == d:
+                v = data[pos[r]]
+                imp[t] = v
+                partial += v
         if dropped:
             continue
         s = np.float32(0.0)
