@@ -19,9 +19,10 @@ bm25s's own top-k scores densely the same way. Two exact ways replace it
 
 ``maxscore`` costs about ten times more per passage it visits than ``accumulate`` per
 posting, so ``top_k`` first estimates how much it would skip: the words with the highest
-bounds per posting alone (at most ``FIRST_SHARE`` of the postings) are accumulated, their
-n-th best partial score is a floor the true n-th best reaches, and from the floor follow
-the postings MaxScore would still walk. Below ``1 / MAXSCORE_GAIN`` of all postings it runs
+bounds per posting alone (at most ``FIRST_SHARE`` of the postings) are accumulated, the
+best few hundred passages of that are scored exactly (``scores_at``), and their n-th best
+score is a floor the true n-th best reaches (they are real passages); from the floor
+follow the postings MaxScore would still walk. Below ``1 / MAXSCORE_GAIN`` of all postings it runs
 MaxScore from that floor, else ``accumulate`` over everything.
 
 Both equal the exhaustive result bit for bit: a passage's score is the float32 sum of its
@@ -39,7 +40,8 @@ import numpy as np
 
 SLACK = 1.0 + 1e-4      # float32 sums of up to hundreds of words err far less than this
 FIRST_SHARE = 0.1       # postings accumulated to estimate the floor
-MAXSCORE_GAIN = 6       # maxscore's cost per passage visited / accumulate's per posting (measured)
+FLOOR_POOL = 4          # passages (times n) of that estimate scored exactly for the floor
+MAXSCORE_GAIN = 4       # maxscore's cost per posting walked / accumulate's per posting (measured at 5M)
 
 
 def _kernels():
@@ -80,16 +82,18 @@ def top_k(indices: np.ndarray, data: np.ndarray, starts: np.ndarray, ends: np.nd
     starts, ends = np.asarray(starts, np.int64), np.asarray(ends, np.int64)
     bounds = np.asarray(bounds, np.float64)
     lengths = ends - starts
+    # accumulate skips a filtered-out posting at a fraction of the cost of adding it
+    budget = lengths.sum() * (0.2 + 0.8 * np.count_nonzero(flags) / len(flags) if use and len(flags) else 1.0)
     acc, touched, owned = scratch.take()
     try:
         floor = 0.0
         first = _first_words(lengths, bounds)
-        if way != "accumulate" and 0 < len(first) < len(starts) and \
-                (way == "maxscore" or _walked(lengths, bounds, bounds[first].sum()) * MAXSCORE_GAIN < lengths.sum()):
-            _, partial = kern.accumulate(indices, data, starts[first], ends[first], flags, use, int(k), acc, touched)
-            if len(partial) == k:
-                floor = float(partial.min()) / SLACK ** 2
-        if way == "maxscore" or (way is None and _walked(lengths, bounds, floor) * MAXSCORE_GAIN < lengths.sum()):
+        if way != "accumulate" and 0 < len(first) < len(starts):
+            seen, _ = kern.accumulate(indices, data, starts[first], ends[first], flags, use, FLOOR_POOL * int(k),
+                                      acc, touched)
+            if len(seen) >= k:
+                floor = float(np.partition(scores_at(indices, data, starts, ends, seen), len(seen) - k)[len(seen) - k])
+        if way == "maxscore" or (way is None and _walked(lengths, bounds, floor) * MAXSCORE_GAIN < budget):
             ids, scores, _ = kern.maxscore(indices, data, starts, ends, bounds, flags, use, int(k), SLACK, floor)
         else:
             ids, scores = kern.accumulate(indices, data, starts, ends, flags, use, int(k), acc, touched)
@@ -125,14 +129,19 @@ def scores_at(indices: np.ndarray, data: np.ndarray, starts: np.ndarray, ends: n
     out = np.zeros(len(rows), dtype=np.float32)
     if not len(rows):
         return out
+    back = np.argsort(rows, kind="stable")  # sorted keys: nearby probes share cached pages
+    rows = rows[back]
+    keys = rows.astype(indices.dtype)      # as the postings' dtype: else numpy casts each list
     for a, b in zip(starts.tolist(), ends.tolist()):
         if a == b:
             continue
         seg = indices[a:b]
-        p = np.minimum(np.searchsorted(seg, rows), b - a - 1)
-        hit = np.asarray(seg[p]) == rows
+        p = np.minimum(np.searchsorted(seg, keys), b - a - 1)
+        hit = np.asarray(seg[p]) == keys
         out[hit] += data[a + p[hit]]
-    return out
+    result = np.empty_like(out)
+    result[back] = out
+    return result
 
 
 def max_impacts(data: np.ndarray, indptr: np.ndarray) -> np.ndarray:
