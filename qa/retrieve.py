@@ -20,7 +20,6 @@ from muniqa.index.rowdot import row_dots
 from muniqa.index.store import IndexData
 
 from .filters import Filters
-from .topn import top_positive as _top
 from . import answerable, ranker, rerank
 from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, with_cities
@@ -185,8 +184,8 @@ class Retriever:
                 index, toks = self._raw(), list(dict.fromkeys(raw_words(question)))
             else:
                 index, toks = self.data.lexical, query_lemmas(question, cfg.gazetteer)
-            scores = index.scores(toks, mask)
-            lexical = {int(i): float(scores[i]) for i in _top(scores, n, mask)}
+            top_ids, top_scores = index.top(toks, n, mask)
+            lexical = {int(i): float(s) for i, s in zip(top_ids, top_scores)}
         if cfg.sentences and not lexical:
             dense = dict(sorted(dense.items(), key=lambda kv: -kv[1]))
         fused = fuse(dense, lexical, cfg)
@@ -211,14 +210,14 @@ class Retriever:
         data, n = self.data, cfg.candidates
         ids, sims = data.dense.search(vec, n, mask=mask)
         toks = query_lemmas(question, cfg.gazetteer)
-        bm = data.lexical.scores(toks, mask)
-        top_b = _top(bm, n, mask)
+        top_b, bm_top = data.lexical.top(toks, n, mask)
         cand = np.union1d(ids.astype(np.int64), top_b.astype(np.int64))
         dense = row_dots(data.vectors[cand], vec)
         best = data.sentences.best(vec, cand)
         lists = data.tokens.take(cand) if hasattr(data.tokens, "take") else [data.tokens[i] for i in cand]
         held = [set(t) for t in lists]
-        return rank_inputs(question, cfg, cand, dense, ids, best, bm[cand], bm[top_b], held,
+        bm = data.lexical.scores_of(toks, cand, mask)      # exact, also for the dense candidates
+        return rank_inputs(question, cfg, cand, dense, ids, best, bm, bm_top, held,
                            data.lexical.idf, len(data.chunks))
 
 
