@@ -5,20 +5,52 @@ Scoring adds each query word's postings into a float32 array exactly as bm25s's
 ``get_scores`` does (same order, same float32 sums), but as ``scores[rows] += values``: a
 word's postings hold each passage once, so this equals ``np.add.at`` and is several times
 faster on the million-entry postings of common words.
+
+A saved index is opened without bm25s (``SavedBM25``): its folder is three ``.npy`` arrays
+and two JSON files, and importing bm25s pulls in scipy and numba (about a second of every
+new process). bm25s is imported only to index in memory (``build``, the evaluation baseline).
 """
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
-import bm25s
 import numpy as np
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
+_ARRAYS = ("data", "indices", "indptr")
+
+
+class SavedBM25:
+    """bm25s's saved folder read as it is: ``scores`` (CSC arrays, memory-mapped) and
+    ``vocab_dict``, the two attributes of ``bm25s.BM25`` that muniqa reads."""
+
+    def __init__(self, scores: dict, vocab_dict: dict[str, int], params: dict):
+        self.scores, self.vocab_dict, self.params = scores, vocab_dict, params
+
+    @classmethod
+    def load(cls, folder: Path) -> "SavedBM25":
+        scores = {name: np.load(folder / f"{name}.csc.index.npy", mmap_mode="r") for name in _ARRAYS}
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        scores["num_docs"] = params.get("num_docs", len(scores["indptr"]) - 1)
+        vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        return cls(scores, vocab, params)
+
+    def save(self, folder: str, show_progress: bool = False) -> None:
+        """The same files as ``bm25s.BM25.save`` (a shard's slice is saved this way)."""
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in _ARRAYS:
+            np.save(out / f"{name}.csc.index.npy", np.asarray(self.scores[name]))
+        (out / "vocab.index.json").write_text(json.dumps(self.vocab_dict, ensure_ascii=False), encoding="utf-8")
+        params = dict(self.params, num_docs=int(self.scores["num_docs"]))
+        (out / "params.index.json").write_text(json.dumps(params, indent=4), encoding="utf-8")
+
 
 class LexicalIndex:
-    def __init__(self, model: bm25s.BM25 | None, n_docs: int):
+    def __init__(self, model, n_docs: int):
         self._model = model
         self.n_docs = n_docs
 
@@ -28,6 +60,7 @@ class LexicalIndex:
         index is written by ``bm25_build`` from token ids)."""
         if not token_lists:
             return cls(None, 0)
+        import bm25s
         model = bm25s.BM25()
         # An empty passage (all stop words) still needs a row: give it a token no query has.
         model.index([toks or ["\u2400"] for toks in token_lists], show_progress=False)
@@ -41,7 +74,7 @@ class LexicalIndex:
     def load(cls, folder: Path, n_docs: int) -> "LexicalIndex":
         if n_docs == 0:
             return cls(None, 0)
-        return cls(bm25s.BM25.load(str(folder), mmap=True, show_progress=False), n_docs)
+        return cls(SavedBM25.load(Path(folder)), n_docs)
 
     def _ids(self, tokens: list[str]) -> list[int]:
         vocab = self._model.vocab_dict

@@ -10,9 +10,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from muniqa.corpus.loader import bundled_reports_dir, iter_documents
-from muniqa.index.builder import IndexBuilder, UpdateReport
-from muniqa.index.chunker import ChunkerSettings
+from typing import TYPE_CHECKING
+
+from muniqa.index.chunk import ChunkerSettings
 from muniqa.index.datadir import default_index_dir
 from muniqa.index.embedders import Embedder, make_embedder
 from muniqa.index.store import (IndexData, IndexOpenError, check_compatible, live_version,
@@ -24,6 +24,9 @@ from .filters import Filters
 from .passages import Passage, group_by_city, make_passages
 from .retrieve import Retriever, query_lemmas
 from .sharded import open_index, retriever_for
+
+if TYPE_CHECKING:                      # reading and indexing are imported when used: a new
+    from muniqa.index.builder import UpdateReport   # process that only asks starts faster
 
 
 class EmptyQuestionError(ValueError):
@@ -107,6 +110,7 @@ class Muniqa:
         """What ``index()`` without paths reads: the files this index was built from (so
         ``muniqa index --rebuild --index DIR`` rebuilds the user's documents, even from a
         damaged index), else the bundled reports."""
+        from muniqa.corpus.loader import bundled_reports_dir
         recorded = list(dict.fromkeys(recorded_sources(self.index_dir)))
         return [Path(s) for s in recorded] if recorded else [bundled_reports_dir()]
 
@@ -117,6 +121,8 @@ class Muniqa:
         skipped. ``overrides`` (city, year, topic) apply to every file; ``max_mb`` caps file
         size. Files named one by one come back even if removed earlier. ``cluster`` (a
         ``muniqa.index.ray_cluster.Cluster``): read and embed on that Ray cluster."""
+        from muniqa.corpus.loader import iter_documents
+        from muniqa.index.builder import IndexBuilder
         roots = [Path(p) for p in paths] if paths else self.default_sources()
         readd = [str(p) for p in roots if paths and p.is_file()]
         encoder = None
@@ -130,6 +136,7 @@ class Muniqa:
         return builder.update(documents, rebuild=rebuild, remove=remove, readd=readd)
 
     def remove(self, doc_ids: list[str]) -> UpdateReport:
+        from muniqa.index.builder import IndexBuilder
         builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress)
         return builder.update(iter(()), remove=doc_ids)
 
