@@ -21,7 +21,8 @@ from muniqa.index.versions import recorded_sources
 
 from .corrections import load_overrides
 from .filters import Filters
-from .passages import Passage, group_by_city, make_passages
+from .cards import shown_cards
+from .passages import Passage, group_by_city
 from .retrieve import Retriever, query_lemmas
 from .sharded import open_index, retriever_for
 
@@ -180,8 +181,9 @@ class Muniqa:
         filters = filters or Filters(cities=list(cities or []), year_from=years[0], year_to=years[1],
                                      topic=topic)
         vector = self.embedder.embed_query(question)
-        hits = retriever.search(question, k=k, filters=filters, config=system, query_vector=vector)
-        passages = make_passages(data, hits, set(query_lemmas(question)), vector)
+        passages = shown_cards(lambda n: retriever.search(question, k=n, filters=filters, config=system,
+                                                          query_vector=vector),
+                               data, k, set(query_lemmas(question)), vector)
         return Answer(question, passages, answer_found=bool(passages) and passages[0].answers)
 
     def similar(self, chunk: int, k: int = 5, other_cities: bool = True) -> Answer:
@@ -191,6 +193,8 @@ class Muniqa:
         doc = data.documents[source.doc_id]
         filters = Filters(exclude_cities=doc.meta.cities if other_cities else [])
         vector = data.vectors[chunk]
-        hits = retriever.search(source.text, k=k, filters=filters, query_vector=vector)
-        hits = [h for h in hits if h.chunk != chunk]
-        return Answer(source.text, make_passages(data, hits, set(query_lemmas(source.text, False)), vector))
+
+        def search(n: int):
+            hits = retriever.search(source.text, k=n + 1, filters=filters, query_vector=vector)
+            return [h for h in hits if h.chunk != chunk][:n]
+        return Answer(source.text, shown_cards(search, data, k, set(query_lemmas(source.text, False)), vector))
