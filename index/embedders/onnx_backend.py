@@ -111,15 +111,8 @@ class OnnxEmbedder(Embedder):
                                 f"{type(exc).__name__}: {exc}".splitlines()[0]) from exc
 
     def _session(self):
-        import onnxruntime as ort
-
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = self.threads
-        opts.inter_op_num_threads = 1
-        opts.log_severity_level = 3
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        return ort.InferenceSession(str(self.folder / "model.onnx"), opts,
-                                    providers=["CPUExecutionProvider"])
+        from .ort_session import open_session
+        return open_session(self.folder, self.threads)
 
     # ---- embedding -------------------------------------------------------
     def embed_passages(self, texts: list[str]) -> np.ndarray:
