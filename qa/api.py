@@ -181,8 +181,8 @@ class Muniqa:
         filters = filters or Filters(cities=list(cities or []), year_from=years[0], year_to=years[1],
                                      topic=topic)
         vector = self.embedder.embed_query(question)
-        passages = shown_cards(lambda n: retriever.search(question, k=n, filters=filters, config=system,
-                                                          query_vector=vector),
+        passages = shown_cards(lambda n, select: retriever.search(question, k=n, filters=filters, config=system,
+                                                                  query_vector=vector, select=select),
                                data, k, set(query_lemmas(question)), vector)
         return Answer(question, passages, answer_found=bool(passages) and passages[0].answers)
 
@@ -194,7 +194,9 @@ class Muniqa:
         filters = Filters(exclude_cities=doc.meta.cities if other_cities else [])
         vector = data.vectors[chunk]
 
-        def search(n: int):
-            hits = retriever.search(source.text, k=n + 1, filters=filters, query_vector=vector)
-            return [h for h in hits if h.chunk != chunk][:n]
+        def search(n: int, select):
+            def others(chunks: list[int], n: int) -> list[int]:      # never the passage itself
+                rest = [j for j, c in enumerate(chunks) if c != chunk]
+                return [rest[j] for j in select([chunks[j] for j in rest], n)]
+            return retriever.search(source.text, k=n, filters=filters, query_vector=vector, select=others)
         return Answer(source.text, shown_cards(search, data, k, set(query_lemmas(source.text, False)), vector))

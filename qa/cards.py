@@ -79,19 +79,35 @@ def cards(data: IndexData, groups: list[list[Hit]], passages: dict[int, Passage]
             for rank, group in enumerate(groups, start=1)]
 
 
+def card_parts(data: IndexData, chunks: list[int], k: int) -> list[int]:
+    """Positions in ``chunks`` (passage numbers, best first) of the parts of the first ``k``
+    cards: what ``Retriever.search(select=...)`` returns, so merging costs no second search."""
+    firsts: list[tuple[str, int, int]] = []          # per card: document and union span
+    keep: list[int] = []
+    for pos, chunk in enumerate(chunks):
+        c = data.chunks[chunk]
+        joined = [g for g, (doc, s, e) in enumerate(firsts) if doc == c.doc_id and c.start < e and s < c.end]
+        if joined:                                   # a part; one bridging two cards joins them
+            doc, s, e = c.doc_id, c.start, c.end
+            for g in reversed(joined):
+                _, gs, ge = firsts.pop(g)
+                s, e = min(s, gs), max(e, ge)
+            firsts.insert(joined[0], (doc, s, e))
+            keep.append(pos)
+        elif len(firsts) < k:
+            firsts.append((c.doc_id, c.start, c.end))
+            keep.append(pos)
+        elif pos >= 3 * k:                            # k cards made; parts that far down are rare
+            break
+    return keep
+
+
 def shown_cards(search, data: IndexData, k: int, query_lemmas: set[str], query_vector=None) -> list[Passage]:
-    """Up to ``k`` cards: ``search(n)`` (the first ``n`` hits, best first) is asked for more
-    hits while merging left fewer than ``k`` cards and there are more to have."""
+    """Up to ``k`` cards from ``search(k, select)`` (``Retriever.search`` with ``select``)."""
     from .passages import make_passages
 
-    n = k
-    while True:
-        hits = search(n)
-        groups = group_overlapping(data, hits)
-        if len(groups) >= k or len(hits) < n:
-            break
-        n += k - len(groups) + 2                   # merges come in runs: ask a little more
-    groups = groups[:k]
+    hits = search(k, lambda chunks, n: card_parts(data, chunks, n))
+    groups = group_overlapping(data, hits)[:k]
     wanted = [h for group in groups for h in group]
     made = make_passages(data, wanted, query_lemmas, query_vector)
     return cards(data, groups, {h.chunk: p for h, p in zip(wanted, made)}, query_lemmas)

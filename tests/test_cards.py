@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from muniqa.index.sentences import sentence_spans
-from muniqa.qa.cards import group_overlapping
+from muniqa.qa.cards import card_parts, group_overlapping
 from muniqa.qa.retrieve import Hit
 
 from .conftest import run_cli
@@ -48,6 +48,13 @@ def test_groups_join_overlapping_passages_at_the_best_ones_place_and_keep_touchi
     other = next(j for j, c in enumerate(chunks) if c.doc_id != chunks[i].doc_id)
     hits = [Hit(other, 0.9, None, None), Hit(i + 1, 0.8, None, None), Hit(i, 0.7, None, None)]
     assert [[h.chunk for h in g] for g in group_overlapping(data, hits)] == [[other], [i + 1, i]]
+    bridge = next((j for j in range(len(chunks) - 2) if chunks[j].doc_id == chunks[j + 2].doc_id
+                   and chunks[j + 1].start < chunks[j].end and chunks[j + 2].start < chunks[j + 1].end
+                   and chunks[j + 2].start >= chunks[j].end), None)
+    if bridge is not None:                         # the middle passage joins its two neighbours
+        hits = [Hit(bridge, 0.9, None, None), Hit(bridge + 2, 0.8, None, None), Hit(bridge + 1, 0.7, None, None)]
+        assert [[h.chunk for h in g] for g in group_overlapping(data, hits)] == [[bridge, bridge + 2, bridge + 1]]
+        assert card_parts(data, [bridge, bridge + 2, bridge + 1, other], 2) == [0, 1, 2, 3]
     apart = next((j for j in range(len(chunks) - 1) if chunks[j].doc_id == chunks[j + 1].doc_id
                   and chunks[j + 1].start >= chunks[j].end), None)
     if apart is not None:
