@@ -191,6 +191,8 @@ def ask(question: str, k: int, cities: tuple[str, ...], year: str | None, topic:
         click.echo(f"ошибка: {exc}", err=True)
         sys.exit(2)
     years = parse_years(year)
+    from muniqa.corpus.morph import warm_in_background
+    warm_in_background(question)     # the dictionaries load while the index and ONNX session open
     m = _open(index_dir, embedder)
     if not m.exists():
         if not m.is_default:
