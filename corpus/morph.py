@@ -1,8 +1,8 @@
 """One shared pymorphy3 analyzer: loading its dictionaries costs ~0.2 s and 15 MB, once.
 
-Made under a lock, so that a thread warming it up (``warm_in_background``: the CLI's ``ask``
-loads the dictionaries while the main thread opens the index and the ONNX session) and the
-first real caller never build two.
+Made under a lock, so that a thread warming it up (the CLI's ``ask`` loads the dictionaries
+while the main thread opens the index and the ONNX session) and the first real caller never
+build two.
 """
 from __future__ import annotations
 
@@ -21,17 +21,6 @@ def analyzer() -> pymorphy3.MorphAnalyzer:
             if _made is None:
                 _made = pymorphy3.MorphAnalyzer(lang="ru")
     return _made
-
-
-def warm_in_background(text: str = "") -> threading.Thread:
-    """Load the dictionaries (and lemmatize ``text``) in a daemon thread; returns it."""
-    def warm() -> None:
-        from muniqa.index.lemmas import lemmas
-        analyzer()
-        lemmas(text)
-    thread = threading.Thread(target=warm, name="muniqa-morph-warm", daemon=True)
-    thread.start()
-    return thread
 
 
 def is_known_word(word: str) -> bool:

@@ -191,8 +191,7 @@ def ask(question: str, k: int, cities: tuple[str, ...], year: str | None, topic:
         click.echo(f"ошибка: {exc}", err=True)
         sys.exit(2)
     years = parse_years(year)
-    from muniqa.corpus.morph import warm_in_background
-    warm_in_background(question)     # the dictionaries load while the index and ONNX session open
+    warm = _warm_up(question)
     m = _open(index_dir, embedder)
     if not m.exists():
         if not m.is_default:
@@ -201,13 +200,26 @@ def ask(question: str, k: int, cities: tuple[str, ...], year: str | None, topic:
         _say(f"первый запуск: строю индекс встроенных отчётов в {m.index_dir}…")
         _say(m.index(on_message=_say).summary())
     from muniqa.qa.filters import unknown_cities
-    for line in unknown_cities(m.data, list(cities)):
+    for line in unknown_cities(m.data, list(cities)):      # m.data: opens the ONNX session
         _say(line)
+    warm.join()
     answer = m.ask(question, k=k, cities=list(cities), years=years, topic=topic, system=system)
     if as_json:
         _echo_json(answer.to_dict())
     else:
         click.echo(format_answer(answer))
+
+
+def _warm_up(question: str):
+    """A thread loading what the question's first search reads in Python (pymorphy3's
+    dictionaries, the place-name table: ~0.7 s) while the main thread opens the index and the
+    ONNX Runtime session, which runs in C++ without the GIL: on two cores they overlap."""
+    import threading
+
+    from muniqa.qa.retrieve import query_lemmas      # imported here, not in the thread
+    thread = threading.Thread(target=query_lemmas, args=(question,), name="muniqa-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 def format_answer(answer: Answer) -> str:
