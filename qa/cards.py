@@ -20,7 +20,7 @@ from muniqa.index.store import IndexData
 
 from .citations import paragraphs
 from .highlight import term_spans
-from .passages import Passage
+from .passages import Passage, make_passages
 from .retrieve import Hit
 
 
@@ -47,36 +47,29 @@ def group_overlapping(data: IndexData, hits: list[Hit]) -> list[list[Hit]]:
     return groups
 
 
-def merge_card(data: IndexData, parts: list[Passage], query_lemmas: set[str]) -> Passage:
-    """One card for the overlapping passages ``parts`` (best first) of one document."""
-    best = parts[0]
+def merge_card(data: IndexData, best: Passage, parts: list[int], query_lemmas: set[str]) -> Passage:
+    """One card for ``best`` and the overlapping passages numbered ``parts`` (``best``'s
+    own number among them) of its document."""
     if len(parts) == 1:
         return best
     doc = data.documents[best.doc]
-    in_order = sorted(parts, key=lambda p: (p.start, p.end))
-    start, end = min(p.start for p in parts), max(p.end for p in parts)
+    in_order = sorted(parts, key=lambda i: (data.chunks[i].start, data.chunks[i].end))
+    chunks = [data.chunks[i] for i in in_order]
+    start, end = min(c.start for c in chunks), max(c.end for c in chunks)
     text = doc.text[start:end]
     shift = best.start - start
     hs, he = best.highlight_span
-    pages = [p.page for p in parts if p.page] + [p.page_end for p in parts if p.page_end]
-    line_start, line_end = min(p.line_start for p in parts), max(p.line_end for p in parts)
-    sections = list(dict.fromkeys(p.section for p in in_order if p.section))
+    pages = [c.page for c in chunks if c.page] + [c.page_end for c in chunks if c.page_end]
+    line_start, line_end = min(c.line_start for c in chunks), max(c.line_end for c in chunks)
+    sections = list(dict.fromkeys(c.section for c in chunks if c.section))
     return replace(
         best, text=text, start=start, end=end, highlight_span=(hs + shift, he + shift),
         terms=term_spans(text, query_lemmas), section="; ".join(sections),
         page=min(pages) if pages else None,
         page_end=max(pages) if pages and max(pages) != min(pages) else None,
         line_start=line_start, line_end=line_end, paragraph_start=None, paragraph_end=None,
-        ocr=any(p.ocr for p in parts), table_header=in_order[0].table_header,
-        chunks=[p.chunk for p in in_order],
+        ocr=any(c.ocr for c in chunks), table_header=chunks[0].table_header, chunks=in_order,
         **paragraphs(doc.unit, line_start, line_end))
-
-
-def cards(data: IndexData, groups: list[list[Hit]], passages: dict[int, Passage],
-          query_lemmas: set[str]) -> list[Passage]:
-    """The cards of ``groups`` ranked 1, 2, … (``passages``: the passage of each hit's chunk)."""
-    return [replace(merge_card(data, [passages[h.chunk] for h in group], query_lemmas), rank=rank)
-            for rank, group in enumerate(groups, start=1)]
 
 
 def card_parts(data: IndexData, chunks: list[int], k: int) -> list[int]:
@@ -103,11 +96,11 @@ def card_parts(data: IndexData, chunks: list[int], k: int) -> list[int]:
 
 
 def shown_cards(search, data: IndexData, k: int, query_lemmas: set[str], query_vector=None) -> list[Passage]:
-    """Up to ``k`` cards from ``search(k, select)`` (``Retriever.search`` with ``select``)."""
-    from .passages import make_passages
-
+    """Up to ``k`` cards from ``search(k, select)`` (``Retriever.search`` with ``select``);
+    only each card's best part is made a ``Passage`` (highlight, terms): the others lend
+    their spans and citations."""
     hits = search(k, lambda chunks, n: card_parts(data, chunks, n))
     groups = group_overlapping(data, hits)[:k]
-    wanted = [h for group in groups for h in group]
-    made = make_passages(data, wanted, query_lemmas, query_vector)
-    return cards(data, groups, {h.chunk: p for h, p in zip(wanted, made)}, query_lemmas)
+    bests = make_passages(data, [group[0] for group in groups], query_lemmas, query_vector)
+    return [replace(merge_card(data, best, [h.chunk for h in group], query_lemmas), rank=rank)
+            for rank, (best, group) in enumerate(zip(bests, groups), start=1)]
