@@ -9,10 +9,9 @@ import json
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-
-from typing import TYPE_CHECKING
 
 from muniqa.corpus.errors import CorpusError
 from muniqa.index.errors import Cancelled, IndexOpenError, IndexWriteError
