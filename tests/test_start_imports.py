@@ -7,6 +7,8 @@ every start when they were imported by ``ask`` and ``--help``.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 
@@ -53,3 +55,14 @@ def test_second_start_loads_the_saved_optimised_graph_with_the_same_vectors(bund
     import onnxruntime as ort                 # loaded from the saved graph: nothing left to optimise
     level = again._sess.get_session_options().graph_optimization_level
     assert level == ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+
+
+def test_an_optimised_graph_that_cannot_be_written_leaves_a_working_embedder(bundled, tmp_path):
+    source = OnnxEmbedder().folder
+    folder = tmp_path / "e5-small-onnx"
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("model.optimized.onnx", "optimized.json"))
+    (folder / f"model.optimized.onnx.{os.getpid()}.tmp").mkdir()     # where ORT would write it
+    blocked = OnnxEmbedder(cache_dir=folder)
+    assert not (folder / "model.optimized.onnx").exists()
+    query = "Сотрудничает ли Томск с Монголией?"
+    assert np.array_equal(blocked.embed_query(query), OnnxEmbedder().embed_query(query))

@@ -7,12 +7,14 @@ layout changes tied to the machine) as ``model.optimized.onnx``; later starts lo
 with optimisation off. ``optimized.json`` records what it was made from (the model's
 SHA-256 and the ONNX Runtime version) and its own hash (checked through ``hash_memo``);
 on any mismatch, or if it fails to load, the session is made from ``model.onnx`` as before
-and the file is written again. The outputs are the same to the last bit (README, Speed).
+and the file is written again (not on a disk without room for it, nor where it cannot be
+written: the session is then made without saving). The outputs are the same to the last bit (README, Speed).
 """
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 from .hash_memo import known_sha256
@@ -60,14 +62,36 @@ def open_session(folder: Path, threads: int):
     session = _saved(folder, ort, threads, expected)
     if session is not None:
         return session
-    opts = _options(ort, threads, ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED)
-    tmp = folder / f"{OPTIMIZED}.{os.getpid()}.tmp"
-    if expected is not None:
+    model = folder / "model.onnx"
+    if expected is not None and _room_for(folder, model):
+        tmp = folder / f"{OPTIMIZED}.{os.getpid()}.tmp"
+        opts = _options(ort, threads, ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED)
         opts.optimized_model_filepath = str(tmp)
-    session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
-    if expected is not None:
-        _keep(folder, tmp, expected)
-    return session
+        try:
+            session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+        except Exception:  # noqa: BLE001 - ORT fails the session when it cannot write the file
+            _remove(tmp)
+        else:
+            _keep(folder, tmp, expected)
+            return session
+    opts = _options(ort, threads, ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED)
+    return ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+
+
+def _room_for(folder: Path, model: Path) -> bool:
+    """Room for the optimised graph (about the model's size) and some to spare: on a full
+    disk the session is made without saving, not refused."""
+    try:
+        return os.access(folder, os.W_OK) and shutil.disk_usage(folder).free > 2 * model.stat().st_size
+    except OSError:
+        return False
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
 
 
 def _keep(folder: Path, tmp: Path, expected: dict) -> None:
@@ -80,7 +104,4 @@ def _keep(folder: Path, tmp: Path, expected: dict) -> None:
         os.replace(rec_tmp, folder / RECORD)
     except OSError:
         for leftover in (tmp, folder / f"{RECORD}.{os.getpid()}.tmp"):
-            try:
-                leftover.unlink()
-            except OSError:
-                pass
+            _remove(leftover)
