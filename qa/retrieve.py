@@ -21,7 +21,7 @@ from muniqa.index.store import IndexData
 
 from .filters import Filters
 from .topn import top_positive as _top
-from . import answerable, ranker
+from . import answerable, ranker, rerank
 from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, with_cities
 
@@ -39,6 +39,7 @@ class RetrievalConfig:
     candidates: int = 100              # per retriever, before fusion
     held_out: bool = False             # learned: score with the CV model that never saw the question
     diversity: bool = True             # learned: "which cities" questions show every city first
+    rerank: bool = True                # learned: re-score the first passages by what they hold (qa.rerank)
 
 
 SYSTEMS: dict[str, RetrievalConfig] = {
@@ -155,12 +156,18 @@ class Retriever:
             held = question if cfg.held_out else None
             logit = ranker.score(x, held)
             order = np.lexsort((cand, -logit))
+            groups = query_groups(question, cfg.gazetteer)
+            order, logit, evidence = self._second_look(question, groups, cand, order, logit, held, cfg)
             if cfg.diversity and asks_for_cities(question):
                 cities = [self.data.documents[self.data.chunks[int(i)].doc_id].meta.city for i in cand]
                 order = spread_cities(order, cities, near_best(order, logit))
             order = order[:k] if select is None else order[select(cand[order].tolist(), k)]
             # does it answer at all? (only the passages shown are judged)
-            holds = answerable.for_passages(question, query_groups(question, cfg.gazetteer), self.data, cand[order])
+            missing = [int(j) for j in order if int(j) not in evidence]
+            if missing:
+                evidence.update(zip(missing, answerable.for_passages(question, groups, self.data, cand[missing])))
+            holds = np.array([evidence[int(j)] for j in order], dtype=np.float32).reshape(
+                len(order), len(answerable.EVIDENCE))
             sure = ranker.confidence(logit[order], absolute[order], held, holds)
             if len(absolute) and absolute[:, 2].max() <= 0:   # no word of the question in any passage
                 sure = sure - ranker.UNKNOWN_WORDS_PENALTY
@@ -189,6 +196,17 @@ class Retriever:
         ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
         ranked = ranked[:k] if select is None else [ranked[j] for j in select([i for i, _ in ranked], k)]
         return [Hit(i, s, dense.get(i), lexical.get(i)) for i, s in ranked]
+
+    def _second_look(self, question: str, groups: list[set[str]], cand: np.ndarray, order: np.ndarray,
+                     logit: np.ndarray, held: str | None, cfg: RetrievalConfig) -> tuple[np.ndarray, np.ndarray, dict]:
+        """The first passages re-scored by what they hold (``qa.rerank``); returns the order,
+        the log-odds and each judged candidate position's ``answerable`` evidence."""
+        if not cfg.rerank or not rerank.enabled() or not len(order):
+            return order, logit, {}
+        head = order[:rerank.WINDOW]
+        rows = answerable.for_passages(question, groups, self.data, cand[head])
+        order, logit, rows = rerank.reorder(order, logit, rows, held)
+        return order, logit, {int(j): r for j, r in zip(order[:rerank.WINDOW], rows)}
 
     def candidates(self, question: str, vec: np.ndarray, mask: np.ndarray | None, cfg: RetrievalConfig
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
