@@ -11,13 +11,17 @@ passages ``top`` uses ``bm25_topk`` (a scratch array kept between queries, and M
 it pays, which needs each word's highest score, ``max_impact.npy``, see ``bm25_build``; a
 format-3 index written before that file existed works on without it, unpruned, until it is
 next written); below, the dense array costs microseconds and numba's import would not.
+
+A saved index is opened without bm25s (``SavedBM25``): its folder is three ``.npy`` arrays
+and two JSON files, and importing bm25s pulls in scipy and numba (about a second of every
+new process). bm25s is imported only to index in memory (``build``, the evaluation baseline).
 """
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
-import bm25s
 import numpy as np
 
 from . import bm25_topk
@@ -26,9 +30,37 @@ from .bm25_build import MAX_IMPACT
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 PRUNE_FROM = 100_000       # passages: below this exhaustive scoring is cheaper than numba's import
 
+_ARRAYS = ("data", "indices", "indptr")
+
+
+class SavedBM25:
+    """bm25s's saved folder read as it is: ``scores`` (CSC arrays, memory-mapped) and
+    ``vocab_dict``, the two attributes of ``bm25s.BM25`` that muniqa reads."""
+
+    def __init__(self, scores: dict, vocab_dict: dict[str, int], params: dict):
+        self.scores, self.vocab_dict, self.params = scores, vocab_dict, params
+
+    @classmethod
+    def load(cls, folder: Path) -> "SavedBM25":
+        scores = {name: np.load(folder / f"{name}.csc.index.npy", mmap_mode="r") for name in _ARRAYS}
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        scores["num_docs"] = params.get("num_docs", len(scores["indptr"]) - 1)
+        vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        return cls(scores, vocab, params)
+
+    def save(self, folder: str, show_progress: bool = False) -> None:
+        """The same files as ``bm25s.BM25.save`` (a shard's slice is saved this way)."""
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in _ARRAYS:
+            np.save(out / f"{name}.csc.index.npy", np.asarray(self.scores[name]))
+        (out / "vocab.index.json").write_text(json.dumps(self.vocab_dict, ensure_ascii=False), encoding="utf-8")
+        params = dict(self.params, num_docs=int(self.scores["num_docs"]))
+        (out / "params.index.json").write_text(json.dumps(params, indent=4), encoding="utf-8")
+
 
 class LexicalIndex:
-    def __init__(self, model: bm25s.BM25 | None, n_docs: int, bounds: np.ndarray | None = None):
+    def __init__(self, model, n_docs: int, bounds: np.ndarray | None = None):
         self._model = model
         self.n_docs = n_docs
         self.bounds = bounds      # each word's highest score, or None (then no pruning)
@@ -41,6 +73,7 @@ class LexicalIndex:
         index is written by ``bm25_build`` from token ids)."""
         if not token_lists:
             return cls(None, 0)
+        import bm25s
         model = bm25s.BM25()
         # An empty passage (all stop words) still needs a row: give it a token no query has.
         model.index([toks or ["\u2400"] for toks in token_lists], show_progress=False)
@@ -61,7 +94,7 @@ class LexicalIndex:
     def load(cls, folder: Path, n_docs: int) -> "LexicalIndex":
         if n_docs == 0:
             return cls(None, 0)
-        model = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
+        model = SavedBM25.load(Path(folder))
         bounds = np.load(folder / MAX_IMPACT) if (folder / MAX_IMPACT).exists() else None
         if bounds is not None and len(bounds) != len(model.scores["indptr"]) - 1:
             bounds = None         # not this matrix's: score exhaustively rather than wrongly

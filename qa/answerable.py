@@ -232,7 +232,7 @@ def evidence(question: str, groups: list[set[str]], idf, n_passages: int, texts:
 
 def for_passages(question: str, groups: list[set[str]], data, ids) -> np.ndarray:
     """``evidence`` for passages ``ids`` of an index (``IndexData``)."""
-    from muniqa.index.builder import passage_head
+    from muniqa.index.chunk import passage_head
     chunks = [data.chunks[int(i)] for i in ids]
     docs = [data.documents[c.doc_id] for c in chunks]
     return evidence(question, groups, data.lexical.idf, len(data.chunks), [c.text for c in chunks],

@@ -143,7 +143,10 @@ class Retriever:
         return self._raw_lexical
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None,
-               config: RetrievalConfig | str = "hybrid", query_vector: np.ndarray | None = None) -> list[Hit]:
+               config: RetrievalConfig | str = "hybrid", query_vector: np.ndarray | None = None,
+               select=None) -> list[Hit]:
+        """The first ``k`` hits; ``select(chunks best first, k)``, when given, picks the
+        positions to return instead (``qa.cards``: the parts of the first ``k`` cards)."""
         cfg = parse_system(config) if isinstance(config, str) else config
         mask = filters.mask(self.data) if filters else None
         if cfg.fusion == "learned" and cfg.dense and cfg.lexical == "lemma":
@@ -157,7 +160,7 @@ class Retriever:
             if cfg.diversity and asks_for_cities(question):
                 cities = [self.data.documents[self.data.chunks[int(i)].doc_id].meta.city for i in cand]
                 order = spread_cities(order, cities, near_best(order, logit))
-            order = order[:k]
+            order = order[:k] if select is None else order[select(cand[order].tolist(), k)]
             # does it answer at all? (only the passages shown are judged)
             missing = [int(j) for j in order if int(j) not in evidence]
             if missing:
@@ -189,7 +192,8 @@ class Retriever:
         if cfg.sentences and not lexical:
             dense = dict(sorted(dense.items(), key=lambda kv: -kv[1]))
         fused = fuse(dense, lexical, cfg)
-        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = ranked[:k] if select is None else [ranked[j] for j in select([i for i, _ in ranked], k)]
         return [Hit(i, s, dense.get(i), lexical.get(i)) for i, s in ranked]
 
     def _second_look(self, question: str, groups: list[set[str]], cand: np.ndarray, order: np.ndarray,
