@@ -30,9 +30,11 @@ def _fresh_cosine(m, sample: int = 8) -> float:
     """Lowest cosine between stored and freshly embedded vectors of a few passages: an index
     kept under the data dir (or copied from another one to save hours of embedding) must hold
     this embedder's vectors of these texts."""
+    from muniqa.index.builder import passage_text      # what the builder embeds: the text with its heading
     data = m.data
     rows = np.random.default_rng(0).choice(len(data.chunks), min(sample, len(data.chunks)), replace=False)
-    fresh = m.embedder.embed_passages([data.chunks[int(i)].text for i in rows])
+    chunks = [data.chunks[int(i)] for i in rows]
+    fresh = m.embedder.embed_passages([passage_text(c, data.documents[c.doc_id]) for c in chunks])
     stored = np.asarray([data.vectors[int(i)] for i in rows], np.float32)
     return round(float(np.min(np.sum(fresh * stored, axis=1))), 4)
 
