@@ -1,14 +1,26 @@
-"""One shared pymorphy3 analyzer: loading its dictionaries costs ~0.2 s and 15 MB, once."""
+"""One shared pymorphy3 analyzer: loading its dictionaries costs ~0.2 s and 15 MB, once.
+
+Made under a lock, so that a thread warming it up (the CLI's ``ask`` loads the dictionaries
+while the main thread opens the index and the ONNX session) and the first real caller never
+build two.
+"""
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 
 import pymorphy3
 
+_made: pymorphy3.MorphAnalyzer | None = None
+_lock = threading.Lock()
 
-@lru_cache(maxsize=1)
+
 def analyzer() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer(lang="ru")
+    global _made
+    if _made is None:
+        with _lock:
+            if _made is None:
+                _made = pymorphy3.MorphAnalyzer(lang="ru")
+    return _made
 
 
 def is_known_word(word: str) -> bool:

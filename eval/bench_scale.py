@@ -12,8 +12,10 @@ text). Everything is written block by block (``format3.VersionWriter``), so buil
 million passages never holds 5 million Python objects.
 
 Run as ``python -m muniqa.eval.bench_scale build BASE_INDEX OUT N`` and
-``python -m muniqa.eval.bench_scale serve OUT``; each prints one JSON line, with
-``ru_maxrss`` of its own process.
+``python -m muniqa.eval.bench_scale serve OUT [EMBEDDER] [--compare]``; each prints one JSON
+line, with ``ru_maxrss`` of its own process. ``--compare`` adds BM25's exhaustive scoring
+against its pruned top list (``index/bm25_topk.py``), timed interleaved query by query in
+the same process so that the ratio holds on a loaded machine, and checks they agree.
 """
 from __future__ import annotations
 
@@ -174,7 +176,40 @@ def _percentiles(seconds: list[float]) -> dict[str, float]:
     return {p: round(float(np.percentile(ms, int(p[1:]))), 2) for p in ("p50", "p95", "p99")}
 
 
-def serve(index_dir: Path, embedder_name: str | None = None) -> dict:
+def _compare(data, retriever, vectors: dict, filters) -> dict:
+    """Exhaustive vs pruned BM25 (``LexicalIndex.pruning``), each query run both ways in turn
+    (which goes first alternates), plus whether both ways gave the same top lists."""
+    from muniqa.eval.bench import QUESTIONS
+    from muniqa.qa.retrieve import query_lemmas
+    lex = data.lexical
+    same = True
+    for q in QUESTIONS:
+        for mask in (None, filters.mask(data)):
+            a = lex.top(query_lemmas(q), 100, mask, pruned=False)
+            b = lex.top(query_lemmas(q), 100, mask, pruned=True)
+            same &= bool(np.array_equal(a[0], b[0]) and np.array_equal(a[1].view(np.uint32), b[1].view(np.uint32)))
+    runs = {"bm25_top100": lambda q: lex.top(query_lemmas(q), 100),
+            "bm25_top100_filtered": lambda q: lex.top(query_lemmas(q), 100, filters.mask(data)),
+            "search": lambda q: retriever.search(q, k=10, query_vector=vectors[q]),
+            "search_filtered": lambda q: retriever.search(q, k=10, filters=filters, query_vector=vectors[q])}
+    out = {"same_top_lists": same}
+    n = N_QUERIES if len(data.chunks) < 2_000_000 else N_QUERIES // 2
+    for name, run in runs.items():
+        times = {"exhaustive": [], "pruned": []}
+        for i in range(len(QUESTIONS) + n):
+            q = QUESTIONS[i % len(QUESTIONS)]
+            for way in (("exhaustive", "pruned") if i % 2 else ("pruned", "exhaustive")):
+                lex.pruning = way == "pruned"
+                t0 = time.perf_counter()
+                run(q)
+                if i >= len(QUESTIONS):          # the first round warms both ways
+                    times[way].append(time.perf_counter() - t0)
+        out[name] = {way: _percentiles(t) for way, t in times.items()}
+    lex.pruning = None
+    return out
+
+
+def serve(index_dir: Path, embedder_name: str | None = None, compare: bool = False) -> dict:
     """Open the index, then time warm queries; memory is this process's peak."""
     from muniqa.eval.bench import QUESTIONS
     from muniqa.index.embedders import make_embedder
@@ -209,6 +244,7 @@ def serve(index_dir: Path, embedder_name: str | None = None) -> dict:
         return make_passages(data, hits, set(query_lemmas(q)), vec)
 
     out = {"chunks": len(data.chunks), "index_kind": data.dense.kind, "open_s": round(open_s, 3),
+           "bm25_pruned": data.lexical.prunes(),
            "rss_before_open_mb": rss_start, "rss_after_open_mb": rss_open,
            "dense_only": timed(lambda q: data.dense.search(vectors[q], 100)),
            "bm25_only": timed(lambda q: data.lexical.scores(query_lemmas(q))),
@@ -219,6 +255,8 @@ def serve(index_dir: Path, embedder_name: str | None = None) -> dict:
     hits = retriever.search(QUESTIONS[0], k=10, filters=tomsk, query_vector=vectors[QUESTIONS[0]])
     out["filtered_hits_ok"] = all(data.documents[data.chunks[h.chunk].doc_id].meta.cities == ["Томск"]
                                   and data.documents[data.chunks[h.chunk].doc_id].meta.year >= 2015 for h in hits)
+    if compare:
+        out["exhaustive_vs_pruned"] = _compare(data, retriever, vectors, tomsk)
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
@@ -228,5 +266,6 @@ if __name__ == "__main__":
     if command == "build":
         figures = build(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
     else:
-        figures = serve(Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else None)
+        args = [a for a in sys.argv[3:] if a != "--compare"]
+        figures = serve(Path(sys.argv[2]), args[0] if args else None, "--compare" in sys.argv[3:])
     print(json.dumps(figures, ensure_ascii=False))

@@ -15,6 +15,13 @@ number, date or name), answerable against unanswerable questions. The no-answer 
 is calibrated on its out-of-fold scores: as high as possible while no municipal gold set
 (dev, dev2, realdocs) hides more than ``--hide`` of its answers (see ``qa.confidence``).
 ``--confidence-only`` keeps the ranking weights of the current file and refits only this part.
+
+The second stage (``qa.rerank``: the first ``WINDOW`` passages re-scored by their log-odds and
+``qa.answerable``'s evidence) is fitted on each question's window of the *out-of-fold*
+first-stage order, so it learns from the orders ``muniqa eval`` will see; the confidence
+model then reads the second stage's scores. ``--second-stage-only`` keeps the first stage's
+weights and refits the second stage and the confidence model. The real documents
+(``NOT_FOR_RANKING``) never enter the ranking fit, only the confidence model's.
 """
 from __future__ import annotations
 
@@ -25,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from muniqa.qa import ranker
+from muniqa.qa import ranker, rerank
 from muniqa.qa.answerable import EVIDENCE, for_passages as answer_evidence
 from muniqa.qa.retrieve import SYSTEMS, query_groups
 
@@ -34,6 +41,8 @@ from .gold import gold_corpus, load_gold, normalize, relevant_passages
 
 OFF_TOPIC = "xquad-questions-on-bundled"   # ~100 unanswerable negatives: XQuAD asked of the reports
 
+NOT_FOR_RANKING = {"eval/gold/realdocs.jsonl"}
+WINDOW = rerank.WINDOW
 DEFAULT_SETS = ["eval/gold/dev.jsonl", "eval/gold/dev2.jsonl", "eval/gold/realdocs.jsonl",
                 "xquad:sentence", "xquad:passage", OFF_TOPIC]
 
@@ -102,13 +111,30 @@ def _fit(rows: list[dict], c: float):
     return model.coef_[0].tolist(), float(model.intercept_[0])
 
 
+def _fit_rerank(rows: list[dict], c: float):
+    """The second stage (``qa.rerank``): over each question's first ``WINDOW`` passages of
+    the out-of-fold first-stage order, their log-odds and ``qa.answerable``'s evidence.
+    Questions whose relevant passage is not in the window teach it nothing and are left out;
+    every set weighs the same, and within a set every question."""
+    from sklearn.linear_model import LogisticRegression
+    rows = [r for r in rows if r["y"][r["order"][:WINDOW]].any()]
+    per_set: dict[str, int] = {}
+    for r in rows:
+        per_set[r["set"]] = per_set.get(r["set"], 0) + 1
+    x = np.vstack([np.column_stack([r["logit"][r["order"][:WINDOW]], r["ev"]]) for r in rows])
+    y = np.concatenate([r["y"][r["order"][:WINDOW]] for r in rows])
+    w = np.concatenate([np.full(len(r["ev"]), 1000.0 / per_set[r["set"]] / len(r["ev"])) for r in rows])
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=w)
+    return model.coef_[0].tolist(), float(model.intercept_[0])
+
+
 def _mrr(order_labels: np.ndarray) -> float:
     hits = np.flatnonzero(order_labels[:10])
     return 1.0 / (hits[0] + 1) if len(hits) else 0.0
 
 
 def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, conf_c: float = 1.0,
-          keep_ranker: bool = False) -> dict:
+          keep_ranker: bool = False, keep_rerank: bool = False, rerank_c: float = 1.0) -> dict:
     rows = []
     for gold in sets:
         if not gold.startswith("xquad") and not Path(gold).exists():
@@ -120,9 +146,11 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
         folds = len(ranker.load_weights()[2]["folds"])
     for r in rows:
         r["fold"] = ranker.fold_of(r["question"], folds)
-    train_rows = [r for r in rows if r["answerable"]]
-    if keep_ranker:                  # refit only what decides "no confident answer"
-        _, _, old = ranker.load_weights()
+    # the real documents stay out of the ranking fit: their figure says how muniqa ranks
+    # documents it was never fitted on (the confidence model does learn from them)
+    train_rows = [r for r in rows if r["answerable"] and r["set"] not in NOT_FOR_RANKING]
+    _, _, old = ranker.load_weights()
+    if keep_ranker:                  # refit only what comes after the first stage
         models = [(m["coef"], m["intercept"]) for m in old["folds"]]
         full = (old["coef"], old["intercept"])
         c = old.get("c", c)
@@ -130,14 +158,34 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
         models = [_fit([r for r in train_rows if r["fold"] != f], c) for f in range(folds)]
         full = _fit(train_rows, c)
     cv: dict[str, list[float]] = {}
-    for r in rows:                               # out-of-fold ranking
+    for r in rows:                               # out-of-fold ranking, first stage
         coef, b = models[r["fold"]]
         r["logit"] = r["x"] @ np.asarray(coef) + b if len(r["x"]) else np.zeros(0)
-        r["top"] = int(np.argmax(r["logit"])) if len(r["logit"]) else -1
+        r["order"] = np.lexsort((r["cand"], -r["logit"]))
+        r["ev"] = r["holds"](r["cand"][r["order"][:WINDOW]]) if len(r["cand"]) else np.zeros((0, len(EVIDENCE)))
+    if keep_rerank:
+        second = old.get("rerank")
+        rerank_models = [(m["coef"], m["intercept"]) for m in second["folds"]] if second else None
+        rerank_full = (second["coef"], second["intercept"]) if second else None
+    else:                                        # second stage: the first WINDOW passages
+        rerank_models = [_fit_rerank([r for r in train_rows if r["fold"] != f], rerank_c) for f in range(folds)]
+        rerank_full = _fit_rerank(train_rows, rerank_c)
+    for r in rows:                               # out-of-fold ranking, second stage
+        r["top"] = int(r["order"][0]) if len(r["order"]) else -1
+        top_ev = r["ev"][0] if len(r["ev"]) else None
+        if rerank_models and len(r["order"]):
+            coef, b = rerank_models[r["fold"]]
+            head = r["order"][:WINDOW]
+            s2 = np.column_stack([r["logit"][head], r["ev"]]) @ np.asarray(coef) + b
+            inner = np.lexsort((head, -s2))
+            r["order"] = np.concatenate([head[inner], r["order"][WINDOW:]])
+            r["logit"] = r["logit"].copy()
+            r["logit"][head] = s2
+            r["top"], top_ev = int(head[inner[0]]), r["ev"][inner[0]]
         if r["answerable"]:
-            order = np.argsort(-r["logit"], kind="stable")
-            cv.setdefault(r["set"], []).append(_mrr(r["y"][order]))
-    tops = [(np.concatenate([[r["logit"][r["top"]]], r["abs"][r["top"]], r["holds"](r["cand"][[r["top"]]])[0]]),
+            cv.setdefault(r["set"], []).append(_mrr(r["y"][r["order"]]))
+        r["top_ev"] = top_ev
+    tops = [(np.concatenate([[r["logit"][r["top"]]], r["abs"][r["top"]], r["top_ev"]]),
              r["answerable"], r["set"]) for r in rows if r["top"] >= 0]
     folds_of_tops = [r["fold"] for r in rows if r["top"] >= 0]
     conf_models = [_fit_confidence([t for t, f in zip(tops, folds_of_tops) if f != k], conf_c) for k in range(folds)]
@@ -163,11 +211,16 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
         confidence = {"features": ["rank_logit", "dense", "best_sentence", "coverage", *EVIDENCE], "c": conf_c,
                       "coef": conf_full[0], "intercept": conf_full[1],
                       "folds": [{"coef": m[0], "intercept": m[1]} for m in conf_models]}
-    trained_on = sorted({r["set"] for r in rows})
-    if keep_ranker:
+    trained_on = sorted({r["set"] for r in train_rows})
+    if keep_ranker and keep_rerank:
         report, trained_on = old.get("cv_mrr@10", {}), old.get("trained_on", [])
+    second = None
+    if rerank_full:
+        second = {"features": ["rank_logit", *EVIDENCE], "window": WINDOW, "c": rerank_c,
+                  "coef": rerank_full[0], "intercept": rerank_full[1],
+                  "folds": [{"coef": m[0], "intercept": m[1]} for m in rerank_models]}
     return {"features": list(ranker.FEATURES), "coef": full[0], "intercept": full[1],
-            "folds": [{"coef": m[0], "intercept": m[1]} for m in models],
+            "folds": [{"coef": m[0], "intercept": m[1]} for m in models], "rerank": second,
             "confidence": confidence, "no_answer_logit": threshold, "c": c, "cv_mrr@10": report,
             "cv_no_answer": rates, "trained_on": trained_on,
             "confidence_trained_on": sorted({r["set"] for r in rows})}
@@ -192,11 +245,15 @@ def main() -> None:
                     help="share of answers the threshold may hide, in each municipal gold set")
     ap.add_argument("--conf-c", type=float, default=1.0, help="regularisation of the confidence model")
     ap.add_argument("--out", default=str(ranker.WEIGHTS_FILE))
+    ap.add_argument("--rerank-c", type=float, default=1.0, help="regularisation of the second stage (qa.rerank)")
     ap.add_argument("--confidence-only", action="store_true",
                     help="keep the ranking weights of the current file; refit the confidence model and threshold")
+    ap.add_argument("--second-stage-only", action="store_true",
+                    help="keep the first-stage weights of the current file; refit qa.rerank's window model, "
+                         "the confidence model and threshold")
     args = ap.parse_args()
     result = train([s for s in args.sets.split(",") if s], args.folds, args.c, args.hide, args.conf_c,
-                   args.confidence_only)
+                   args.confidence_only or args.second_stage_only, args.confidence_only, args.rerank_c)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: result[k] for k in ("cv_mrr@10", "cv_no_answer", "no_answer_logit")},
                      ensure_ascii=False, indent=1))

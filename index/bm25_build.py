@@ -9,7 +9,9 @@ the index (``tokens.npy``), in two passes over blocks of passages (document freq
 lengths, then scores written into memory-mapped CSC arrays). The arithmetic follows bm25s
 step by step (float32 idf, float64 tf part, float32 result), so the scores are bm25s's own:
 ``tests/test_compact_index.py`` checks them against ``bm25s.BM25.index`` on real passages.
-The folder is then read by ``bm25s.BM25.load(mmap=True)``.
+The folder is then read by ``bm25s.BM25.load(mmap=True)``; beside bm25s's files it holds
+``max_impact.npy``, each word's highest score in any passage, which ``bm25_topk`` needs to
+skip passages that cannot reach the top list.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import numpy as np
 
 K1, B = 1.5, 0.75          # bm25s's defaults
 BLOCK = 200_000            # passages per block: bounded memory at any corpus size
+MAX_IMPACT = "max_impact.npy"   # per word: its highest score (an upper bound for pruning)
 
 
 def _blocks(n: int):
@@ -69,6 +72,7 @@ def write_bm25(folder: Path, ids: np.ndarray, offsets: np.ndarray, vocab: list[s
     data = np.lib.format.open_memmap(folder / "data.csc.index.npy", "w+", np.float32, (total,))
     indices = np.lib.format.open_memmap(folder / "indices.csc.index.npy", "w+", np.int32, (total,))
     cursor = indptr[:-1].copy()
+    bounds = np.zeros(vocab_size, dtype=np.float32)
     for a, b in _blocks(n):                     # pass 2: scores, column by column (token)
         tok, row, tf, _ = _pairs(ids, offsets, a, b, empty_id, n_vocab)
         l_d = lengths[row]
@@ -80,12 +84,14 @@ def write_bm25(folder: Path, ids: np.ndarray, offsets: np.ndarray, vocab: list[s
         rank = np.arange(len(tok)) - np.repeat(starts, counts)
         where = np.repeat(cursor[first], counts) + rank
         data[where] = scores
+        bounds[first] = np.maximum(bounds[first], np.maximum.reduceat(scores, starts))
         indices[where] = row.astype(np.int32)
         cursor[first] += counts
     data.flush()
     indices.flush()
     del data, indices
     np.save(folder / "indptr.csc.index.npy", indptr)
+    np.save(folder / MAX_IMPACT, bounds)
     if vocab is not None:
         words = {w: i for i, w in enumerate(vocab[:n_vocab])}
         if has_empty:

@@ -26,6 +26,7 @@ from muniqa.corpus.errors import CorpusError
 from muniqa.corpus.limits import max_passages
 
 from . import partners_store
+from .chunk import passage_head, passage_text  # (also re-exported: older imports)
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
 from .errors import Cancelled, IndexOpenError
@@ -34,6 +35,7 @@ from .lemmas import lemmas
 from .lock import writer_lock
 from .shard_split import refuse_update
 from .sentvec import SentenceVectors, sentence_texts
+from .embed_reuse import VectorReuse, seed_replaced
 from .store import IndexData, check_compatible, load_index, read_manifest, write_index
 from .versions import clean_leftovers
 
@@ -70,15 +72,9 @@ class UpdateReport:
                 f"фрагментов: {self.chunks} ({self.seconds:.1f} с){state}")
 
 
-def passage_head(chunk: Chunk, doc: Document) -> str:
-    return ". ".join(x for x in (doc.meta.city, chunk.section) if x)
-
-
-def passage_text(chunk: Chunk, doc: Document) -> str:
-    """What is embedded and BM25-indexed: the passage with its city and section heading,
-    so a passage about Mogilev in Khabarovsk's report still says it is Khabarovsk's."""
-    head = passage_head(chunk, doc)
-    return f"{head}.\n{chunk.text}" if head else chunk.text
+def texts_of(chunk: Chunk, doc: Document) -> tuple[str, list[str]]:
+    """The passage text and the sentence texts embedded for ``chunk``."""
+    return passage_text(chunk, doc), sentence_texts(chunk.text, passage_head(chunk, doc))
 
 
 def _doc_fingerprint(doc: Document) -> tuple[str, str]:
@@ -111,6 +107,8 @@ class IndexBuilder:
         self._chunked: dict[str, list[Chunk]] = {}
         self._removed: list[dict] = []
         self._chunk_seconds = 0.0
+        self.reuse_vectors = True     # each distinct text embedded once (embed_reuse)
+        self.reuse: VectorReuse | None = None
 
     def _check_stop(self) -> None:
         if self.should_stop():
@@ -239,7 +237,10 @@ class IndexBuilder:
         tokens: list[list[str]] = []
         vectors: list[np.ndarray] = []
         sentence_groups: list[np.ndarray] = []
+        self.reuse = VectorReuse(self.embedder.dim) if self.reuse_vectors else None
         if old is not None:
+            if self.reuse is not None and old.manifest.get("embedder", {}).get("backend") == self.embedder.backend:
+                seed_replaced(self.reuse, old, [d for d in fresh if d in old.documents], texts_of)
             reuse = {d for d in kept if d not in fresh}
             numbers = [i for i, d in enumerate(old.documents) if d in reuse]
             rows = np.flatnonzero(np.isin(np.asarray(old.chunk_doc), numbers)).tolist()
@@ -257,8 +258,9 @@ class IndexBuilder:
             documents.append(doc)
             for chunk in self._chunked.get(doc.doc_id) or self.chunker.chunk(doc):
                 new_chunks.append(chunk)
-                new_texts.append(passage_text(chunk, doc))
-                new_sentences.append(sentence_texts(chunk.text, passage_head(chunk, doc)))
+                passage, sentences = texts_of(chunk, doc)
+                new_texts.append(passage)
+                new_sentences.append(sentences)
         self.timings["chunk"] = self._chunk_seconds + time.perf_counter() - started
         started = time.perf_counter()
         tokens += self.encoder.lemmas(new_texts) if self.encoder else [lemmas(t) for t in new_texts]
@@ -267,7 +269,8 @@ class IndexBuilder:
         started = time.perf_counter()
         self.embedded_tokens = 0
         if new_texts:
-            vectors.append(self._embed(new_texts))
+            vectors.append(self.reuse.embed(new_texts, self._embed, exact=True) if self.reuse is not None
+                           else self._embed(new_texts))
             sentence_groups += self._embed_sentences(new_sentences)
         self.timings["embed"] = time.perf_counter() - started
         self.embedded_tokens = sum(self.embedder.count_tokens(t) for t in new_texts)
@@ -294,13 +297,18 @@ class IndexBuilder:
         return len(documents), len(chunks)
 
     def _embed_sentences(self, groups: list[list[str]]) -> list[np.ndarray]:
-        """Every passage's sentences embedded (sorted by length, so batches pad little)."""
+        """Every passage's sentences embedded (sorted by length, so batches pad little); with
+        ``reuse``, a sentence text already embedded (as a sentence or a passage) is not again."""
         flat = [t for g in groups for t in g]
+        out = self.reuse.embed(flat, self._embed_sorted, exact=False) if self.reuse is not None else self._embed_sorted(flat)
+        bounds = np.cumsum([0] + [len(g) for g in groups])
+        return [out[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
+    def _embed_sorted(self, flat: list[str]) -> np.ndarray:
         order = sorted(range(len(flat)), key=lambda i: len(flat[i]))
         out = np.empty((len(flat), self.embedder.dim), dtype=np.float32)
         out[order] = self._embed([flat[i] for i in order], batch=32, desc="векторизация предложений")
-        bounds = np.cumsum([0] + [len(g) for g in groups])
-        return [out[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        return out
 
     def _embed(self, texts: list[str], batch: int = 16, desc: str = "векторизация фрагментов") -> np.ndarray:
         if self.encoder is not None:

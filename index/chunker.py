@@ -12,39 +12,15 @@ without the names of its columns. A chunk cites the range of pages it spans.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitter
 
 from muniqa.corpus.document import Document
 
+from .chunk import Chunk, ChunkerSettings  # noqa: F401  (re-exported: the records live apart)
 from .lemmas import count_words
 from .sentences import sentence_spans
 from .tables import row_chunks, split_tables
-
-@dataclass(frozen=True)
-class ChunkerSettings:
-    chunk_size: int = 120      # words
-    chunk_overlap: int = 20    # words
-
-
-@dataclass
-class Chunk:
-    """A passage: ``text`` is exactly ``document.text[start:end]``."""
-    doc_id: str
-    start: int
-    end: int
-    text: str
-    section: str
-    line_start: int
-    line_end: int
-    page: int | None = None
-    page_end: int | None = None
-    ocr: bool = False                # from pages read by OCR
-    table_header: str = ""           # header row of the table a continuation chunk belongs to
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 class _SentenceMerger(TextSplitter):

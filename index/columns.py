@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunker import Chunk
+from .chunk import Chunk
 
 CHUNK_DTYPE = np.dtype([("start", "<i8"), ("end", "<i8"), ("line_start", "<i4"), ("line_end", "<i4"),
                         ("page", "<i4"), ("page_end", "<i4"), ("section", "<i4"), ("header", "<i4"),

@@ -25,7 +25,7 @@ import numpy as np
 
 from .bm25 import LexicalIndex
 from .bm25_build import write_bm25
-from .chunker import Chunk
+from .chunk import Chunk
 from .columns import CHUNK_DTYPE, ChunkTable, RowFile, StringColumn, TokenLists, chunk_record, load_array
 from .dense import DenseIndex
 from .docstore import DocumentStore, write_documents

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .bm25 import LexicalIndex
-from .chunker import Chunk
+from .chunk import Chunk
 from .dense import DenseIndex
 from .docstore import doc_from_json
 from .errors import IndexOpenError, IndexWriteError, repair_hint

@@ -10,14 +10,28 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from bm25s.stopwords import STOPWORDS_RUSSIAN
-
 from muniqa.corpus.morph import analyzer
 from muniqa.corpus.superscript import SUPERSCRIPT_DIGITS, lowered
 
 # A word, or a run of superscript digits on its own: «16¹» is the words «16» and «1».
 WORD = re.compile(rf"[^\W_{SUPERSCRIPT_DIGITS}]+|[{SUPERSCRIPT_DIGITS}]+")
-STOPWORDS = frozenset(w.replace("ё", "е") for w in STOPWORDS_RUSSIAN)
+
+
+def _bm25s_stopwords() -> tuple[str, ...]:
+    """bm25s's Russian stop words, read from its ``stopwords`` module alone: importing
+    ``bm25s.stopwords`` runs the package's ``__init__`` (scipy, numba: about a second at
+    start), which a query never needs. The module is plain tuples with no imports."""
+    import importlib.util
+    from pathlib import Path
+    package = importlib.util.find_spec("bm25s")
+    path = Path(package.submodule_search_locations[0]) / "stopwords.py"
+    spec = importlib.util.spec_from_file_location("_muniqa_bm25s_stopwords", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.STOPWORDS_RUSSIAN
+
+
+STOPWORDS = frozenset(w.replace("ё", "е") for w in _bm25s_stopwords())
 
 
 def fold(word: str) -> str:

@@ -32,7 +32,7 @@ import numpy as np
 from muniqa.corpus.document import Document
 
 from .bm25 import LexicalIndex
-from .chunker import Chunk
+from .chunk import Chunk
 from .dense import DenseIndex
 from .doctable import DocumentCatalog
 from .format3 import open_version, write_version

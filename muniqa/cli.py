@@ -9,23 +9,19 @@ import json
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from muniqa.corpus.errors import CorpusError
-from muniqa.index.datadir import default_index_dir
-from muniqa.index.embedders import EmbedderError
-from muniqa.index.errors import Cancelled, IndexWriteError
-from muniqa.index.store import IndexOpenError
+from muniqa.index.errors import Cancelled, IndexOpenError, IndexWriteError
 from muniqa.messages import error_line
 from muniqa import click_ru
 
 click_ru.install()         # before the decorators below: their help texts are made at import
 
-from muniqa.qa.api import NO_ANSWER, Answer, EmptyQuestionError, Muniqa, check_question
-from muniqa.qa.citations import years_text
-from muniqa.qa.corrections import provenance_of, provenance_text
-from muniqa.qa.filters import parse_years
+if TYPE_CHECKING:          # each command imports what it needs: `muniqa --help` and `muniqa
+    from muniqa.qa.api import Answer, Muniqa        # ask` start without numpy/faiss/pymorphy3
 
 index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
                             envvar="MUNIQA_INDEX", default=None,
@@ -40,6 +36,7 @@ def _fail_cleanly(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        from muniqa.index.embedders.base import EmbedderError
         try:
             return fn(*args, **kwargs)
         except CorpusError as exc:
@@ -81,6 +78,8 @@ def main() -> None:
 
 
 def _open(index_dir: Path | None, embedder: str | None) -> Muniqa:
+    from muniqa.index.datadir import default_index_dir
+    from muniqa.qa.api import Muniqa
     return Muniqa(index_dir or default_index_dir(), embedder=embedder)
 
 
@@ -136,6 +135,8 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | N
     лежать по тому же пути на каждом узле (общая папка).
     """
     from tqdm import tqdm
+
+    from muniqa.qa.filters import parse_years
     overrides = {"city": city, "topic": topic}
     if year:
         first, last = parse_years(year)
@@ -181,12 +182,15 @@ def ask(question: str, k: int, cities: tuple[str, ...], year: str | None, topic:
     Без --index спрашивается индекс по умолчанию; при первом запуске он строится
     из встроенных отчётов. Другая папка без индекса — ошибка с подсказкой, как его построить.
     """
+    from muniqa.qa.api import EmptyQuestionError, check_question
+    from muniqa.qa.filters import parse_years
     try:
         question = check_question(question)
     except EmptyQuestionError as exc:          # a usage error: exit status 2, one line
         click.echo(f"ошибка: {exc}", err=True)
         sys.exit(2)
     years = parse_years(year)
+    warm = _warm_up(question)
     m = _open(index_dir, embedder)
     if not m.exists():
         if not m.is_default:
@@ -195,8 +199,9 @@ def ask(question: str, k: int, cities: tuple[str, ...], year: str | None, topic:
         _say(f"первый запуск: строю индекс встроенных отчётов в {m.index_dir}…")
         _say(m.index(on_message=_say).summary())
     from muniqa.qa.filters import unknown_cities
-    for line in unknown_cities(m.data, list(cities)):
+    for line in unknown_cities(m.data, list(cities)):      # m.data: opens the ONNX session
         _say(line)
+    warm.join()
     answer = m.ask(question, k=k, cities=list(cities), years=years, topic=topic, system=system)
     if as_json:
         _echo_json(answer.to_dict())
@@ -204,7 +209,20 @@ def ask(question: str, k: int, cities: tuple[str, ...], year: str | None, topic:
         click.echo(format_answer(answer))
 
 
+def _warm_up(question: str):
+    """A thread loading what the question's first search reads in Python (pymorphy3's
+    dictionaries, the place-name table: ~0.7 s) while the main thread opens the index and the
+    ONNX Runtime session, which runs in C++ without the GIL: on two cores they overlap."""
+    import threading
+
+    from muniqa.qa.retrieve import query_lemmas      # imported here, not in the thread
+    thread = threading.Thread(target=query_lemmas, args=(question,), name="muniqa-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 def format_answer(answer: Answer) -> str:
+    from muniqa.qa.api import NO_ANSWER
     if not answer.passages:
         return "Ничего не найдено (проверьте фильтры)."
     by_rank = {p.rank: p for p in answer.passages}
@@ -226,6 +244,8 @@ def format_answer(answer: Answer) -> str:
 @_fail_cleanly
 def docs(index_dir: Path | None, as_json: bool) -> None:
     """Документы в индексе: id, город, годы, тема, название (столбцы через табуляцию)."""
+    from muniqa.qa.citations import years_text
+    from muniqa.qa.corrections import provenance_of, provenance_text
     m = _open(index_dir, None)
     rows = [{"doc": d.doc_id, "title": d.meta.title, "city": d.meta.city, "year": d.meta.year,
              "year_end": d.meta.year_end, "topic": d.meta.topic, "source": d.source,

@@ -19,7 +19,7 @@ passage lacks is checkable without a reader model:
 
 ``evidence`` turns these into numbers per passage (``EVIDENCE``); the confidence model
 (``qa.ranker.confidence``, fitted by ``muniqa.eval.train_ranker``) weighs them beside the
-ranking score. Nothing here changes the ranking order.
+ranking score, and ``qa.rerank`` re-orders the first ten passages by them.
 
 Hand-written rules rather than natasha's NER: on a question NER took 80–170 ms a call (plus
 5 s to load) on the shared machine, over the whole latency budget, and found no name in the
@@ -232,7 +232,7 @@ def evidence(question: str, groups: list[set[str]], idf, n_passages: int, texts:
 
 def for_passages(question: str, groups: list[set[str]], data, ids) -> np.ndarray:
     """``evidence`` for passages ``ids`` of an index (``IndexData``)."""
-    from muniqa.index.builder import passage_head
+    from muniqa.index.chunk import passage_head
     chunks = [data.chunks[int(i)] for i in ids]
     docs = [data.documents[c.doc_id] for c in chunks]
     return evidence(question, groups, data.lexical.idf, len(data.chunks), [c.text for c in chunks],

@@ -10,9 +10,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from muniqa.corpus.loader import bundled_reports_dir, iter_documents
-from muniqa.index.builder import IndexBuilder, UpdateReport
-from muniqa.index.chunker import ChunkerSettings
+from typing import TYPE_CHECKING
+
+from muniqa.index.chunk import ChunkerSettings
 from muniqa.index.datadir import default_index_dir
 from muniqa.index.embedders import Embedder, make_embedder
 from muniqa.index.store import (IndexData, IndexOpenError, check_compatible, live_version,
@@ -21,9 +21,13 @@ from muniqa.index.versions import recorded_sources
 
 from .corrections import load_overrides
 from .filters import Filters
-from .passages import Passage, group_by_city, make_passages
+from .cards import shown_cards
+from .passages import Passage, group_by_city
 from .retrieve import Retriever, query_lemmas
 from .sharded import open_index, retriever_for
+
+if TYPE_CHECKING:                      # reading and indexing are imported when used: a new
+    from muniqa.index.builder import UpdateReport   # process that only asks starts faster
 
 
 class EmptyQuestionError(ValueError):
@@ -107,6 +111,7 @@ class Muniqa:
         """What ``index()`` without paths reads: the files this index was built from (so
         ``muniqa index --rebuild --index DIR`` rebuilds the user's documents, even from a
         damaged index), else the bundled reports."""
+        from muniqa.corpus.loader import bundled_reports_dir
         recorded = list(dict.fromkeys(recorded_sources(self.index_dir)))
         return [Path(s) for s in recorded] if recorded else [bundled_reports_dir()]
 
@@ -117,6 +122,8 @@ class Muniqa:
         skipped. ``overrides`` (city, year, topic) apply to every file; ``max_mb`` caps file
         size. Files named one by one come back even if removed earlier. ``cluster`` (a
         ``muniqa.index.ray_cluster.Cluster``): read and embed on that Ray cluster."""
+        from muniqa.corpus.loader import iter_documents
+        from muniqa.index.builder import IndexBuilder
         roots = [Path(p) for p in paths] if paths else self.default_sources()
         readd = [str(p) for p in roots if paths and p.is_file()]
         encoder = None
@@ -130,6 +137,7 @@ class Muniqa:
         return builder.update(documents, rebuild=rebuild, remove=remove, readd=readd)
 
     def remove(self, doc_ids: list[str]) -> UpdateReport:
+        from muniqa.index.builder import IndexBuilder
         builder = IndexBuilder(self.index_dir, self.embedder, self.chunker, self.progress)
         return builder.update(iter(()), remove=doc_ids)
 
@@ -173,8 +181,9 @@ class Muniqa:
         filters = filters or Filters(cities=list(cities or []), year_from=years[0], year_to=years[1],
                                      topic=topic)
         vector = self.embedder.embed_query(question)
-        hits = retriever.search(question, k=k, filters=filters, config=system, query_vector=vector)
-        passages = make_passages(data, hits, set(query_lemmas(question)), vector)
+        passages = shown_cards(lambda n, select: retriever.search(question, k=n, filters=filters, config=system,
+                                                                  query_vector=vector, select=select),
+                               data, k, set(query_lemmas(question)), vector)
         return Answer(question, passages, answer_found=bool(passages) and passages[0].answers)
 
     def similar(self, chunk: int, k: int = 5, other_cities: bool = True) -> Answer:
@@ -184,6 +193,10 @@ class Muniqa:
         doc = data.documents[source.doc_id]
         filters = Filters(exclude_cities=doc.meta.cities if other_cities else [])
         vector = data.vectors[chunk]
-        hits = retriever.search(source.text, k=k, filters=filters, query_vector=vector)
-        hits = [h for h in hits if h.chunk != chunk]
-        return Answer(source.text, make_passages(data, hits, set(query_lemmas(source.text, False)), vector))
+
+        def search(n: int, select):
+            def others(chunks: list[int], n: int) -> list[int]:      # never the passage itself
+                rest = [j for j, c in enumerate(chunks) if c != chunk]
+                return [rest[j] for j in select([chunks[j] for j in rest], n)]
+            return retriever.search(source.text, k=n, filters=filters, query_vector=vector, select=others)
+        return Answer(source.text, shown_cards(search, data, k, set(query_lemmas(source.text, False)), vector))

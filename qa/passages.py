@@ -42,6 +42,8 @@ class Passage:
     ocr: bool = False                    # read by OCR from a scan: may hold recognition errors
     table_header: str = ""               # header row of the table this passage continues
     answers: bool = True                 # scores like an answer (qa.confidence), not just nearby
+    chunks: list[int] = field(default_factory=list)  # index passages this card shows (qa.cards)
+    chunk_span: tuple[int, int] = (0, 0)  # start and end of passage ``chunk`` (the best part)
 
     @property
     def where(self) -> str:
@@ -57,7 +59,7 @@ class Passage:
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        for key in ("chunk", "highlight_span", "terms"):
+        for key in ("chunk", "highlight_span", "terms", "chunk_span"):
             d.pop(key)
         return d
 
@@ -79,6 +81,7 @@ def make_passages(data: IndexData, hits: list[Hit], query_lemmas: set[str],
             highlight=c.text[hs:he], year_end=doc.meta.year_end, topic=doc.meta.topic,
             chunk=hit.chunk, highlight_span=(hs, he), terms=term_spans(c.text, query_lemmas),
             page_end=c.page_end, ocr=c.ocr, table_header=c.table_header, answers=answers(hit.logit),
+            chunks=[hit.chunk], chunk_span=(c.start, c.end),
             **paragraphs(doc.unit, c.line_start, c.line_end)))
     return out
 

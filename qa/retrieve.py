@@ -20,8 +20,7 @@ from muniqa.index.rowdot import row_dots
 from muniqa.index.store import IndexData
 
 from .filters import Filters
-from .topn import top_positive as _top
-from . import answerable, ranker
+from . import answerable, ranker, rerank
 from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, with_cities
 
@@ -39,6 +38,7 @@ class RetrievalConfig:
     candidates: int = 100              # per retriever, before fusion
     held_out: bool = False             # learned: score with the CV model that never saw the question
     diversity: bool = True             # learned: "which cities" questions show every city first
+    rerank: bool = True                # learned: re-score the first passages by what they hold (qa.rerank)
 
 
 SYSTEMS: dict[str, RetrievalConfig] = {
@@ -143,7 +143,10 @@ class Retriever:
         return self._raw_lexical
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None,
-               config: RetrievalConfig | str = "hybrid", query_vector: np.ndarray | None = None) -> list[Hit]:
+               config: RetrievalConfig | str = "hybrid", query_vector: np.ndarray | None = None,
+               select=None) -> list[Hit]:
+        """The first ``k`` hits; ``select(chunks best first, k)``, when given, picks the
+        positions to return instead (``qa.cards``: the parts of the first ``k`` cards)."""
         cfg = parse_system(config) if isinstance(config, str) else config
         mask = filters.mask(self.data) if filters else None
         if cfg.fusion == "learned" and cfg.dense and cfg.lexical == "lemma":
@@ -152,12 +155,18 @@ class Retriever:
             held = question if cfg.held_out else None
             logit = ranker.score(x, held)
             order = np.lexsort((cand, -logit))
+            groups = query_groups(question, cfg.gazetteer)
+            order, logit, evidence = self._second_look(question, groups, cand, order, logit, held, cfg)
             if cfg.diversity and asks_for_cities(question):
                 cities = [self.data.documents[self.data.chunks[int(i)].doc_id].meta.city for i in cand]
                 order = spread_cities(order, cities, near_best(order, logit))
-            order = order[:k]
+            order = order[:k] if select is None else order[select(cand[order].tolist(), k)]
             # does it answer at all? (only the passages shown are judged)
-            holds = answerable.for_passages(question, query_groups(question, cfg.gazetteer), self.data, cand[order])
+            missing = [int(j) for j in order if int(j) not in evidence]
+            if missing:
+                evidence.update(zip(missing, answerable.for_passages(question, groups, self.data, cand[missing])))
+            holds = np.array([evidence[int(j)] for j in order], dtype=np.float32).reshape(
+                len(order), len(answerable.EVIDENCE))
             sure = ranker.confidence(logit[order], absolute[order], held, holds)
             if len(absolute) and absolute[:, 2].max() <= 0:   # no word of the question in any passage
                 sure = sure - ranker.UNKNOWN_WORDS_PENALTY
@@ -178,13 +187,25 @@ class Retriever:
                 index, toks = self._raw(), list(dict.fromkeys(raw_words(question)))
             else:
                 index, toks = self.data.lexical, query_lemmas(question, cfg.gazetteer)
-            scores = index.scores(toks, mask)
-            lexical = {int(i): float(scores[i]) for i in _top(scores, n, mask)}
+            top_ids, top_scores = index.top(toks, n, mask)
+            lexical = {int(i): float(s) for i, s in zip(top_ids, top_scores)}
         if cfg.sentences and not lexical:
             dense = dict(sorted(dense.items(), key=lambda kv: -kv[1]))
         fused = fuse(dense, lexical, cfg)
-        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = ranked[:k] if select is None else [ranked[j] for j in select([i for i, _ in ranked], k)]
         return [Hit(i, s, dense.get(i), lexical.get(i)) for i, s in ranked]
+
+    def _second_look(self, question: str, groups: list[set[str]], cand: np.ndarray, order: np.ndarray,
+                     logit: np.ndarray, held: str | None, cfg: RetrievalConfig) -> tuple[np.ndarray, np.ndarray, dict]:
+        """The first passages re-scored by what they hold (``qa.rerank``); returns the order,
+        the log-odds and each judged candidate position's ``answerable`` evidence."""
+        if not cfg.rerank or not rerank.enabled() or not len(order):
+            return order, logit, {}
+        head = order[:rerank.WINDOW]
+        rows = answerable.for_passages(question, groups, self.data, cand[head])
+        order, logit, rows = rerank.reorder(order, logit, rows, held)
+        return order, logit, {int(j): r for j, r in zip(order[:rerank.WINDOW], rows)}
 
     def candidates(self, question: str, vec: np.ndarray, mask: np.ndarray | None, cfg: RetrievalConfig
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -193,14 +214,14 @@ class Retriever:
         data, n = self.data, cfg.candidates
         ids, sims = data.dense.search(vec, n, mask=mask)
         toks = query_lemmas(question, cfg.gazetteer)
-        bm = data.lexical.scores(toks, mask)
-        top_b = _top(bm, n, mask)
+        top_b, bm_top = data.lexical.top(toks, n, mask)
         cand = np.union1d(ids.astype(np.int64), top_b.astype(np.int64))
         dense = row_dots(data.vectors[cand], vec)
         best = data.sentences.best(vec, cand)
         lists = data.tokens.take(cand) if hasattr(data.tokens, "take") else [data.tokens[i] for i in cand]
         held = [set(t) for t in lists]
-        return rank_inputs(question, cfg, cand, dense, ids, best, bm[cand], bm[top_b], held,
+        bm = data.lexical.scores_of(toks, cand, mask)      # exact, also for the dense candidates
+        return rank_inputs(question, cfg, cand, dense, ids, best, bm, bm_top, held,
                            data.lexical.idf, len(data.chunks))
 
 

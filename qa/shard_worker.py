@@ -20,14 +20,12 @@ from muniqa.index.store import IndexData
 def candidates(data: IndexData, vec: np.ndarray, toks: list[str], wanted: set[str], n: int,
                mask: np.ndarray | None) -> dict:
     """The shard's evidence for one question (see module docstring)."""
-    from .topn import top_positive as _top
     ids, sims = data.dense.search(vec, n, mask=mask)
-    bm = data.lexical.scores(toks, mask)
-    top_b = _top(bm, n, mask)
+    top_b, bm_top = data.lexical.top(toks, n, mask)
     cand = np.union1d(ids.astype(np.int64), top_b.astype(np.int64))
     return {"dense_ids": ids.astype(np.int64), "dense_sims": sims, "bm_ids": top_b.astype(np.int64),
-            "bm_top": bm[top_b], "cand": cand, "cosine": row_dots(data.vectors[cand], vec),
-            "best": data.sentences.best(vec, cand), "bm25": bm[cand],
+            "bm_top": bm_top, "cand": cand, "cosine": row_dots(data.vectors[cand], vec),
+            "best": data.sentences.best(vec, cand), "bm25": data.lexical.scores_of(toks, cand, mask),
             "held": [set(t) & wanted for t in _token_lists(data, cand)]}
 
 

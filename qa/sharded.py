@@ -152,6 +152,18 @@ class _Lexical:
             out[rows] = shard.lexical.scores(query_tokens, None if mask is None else mask[rows])
         return out
 
+    def top(self, query_tokens: list[str], n: int, mask: np.ndarray | None = None,
+            pruned: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """As ``LexicalIndex.top`` of the unsharded index: the best of the shards' top lists."""
+        ids, scores = [], []
+        for rows, shard in zip(self.owner.rows, self.owner.shards):
+            i, s = shard.lexical.top(query_tokens, n, None if mask is None else mask[rows], pruned)
+            ids.append(rows[i])
+            scores.append(s)
+        ids, scores = np.concatenate(ids).astype(np.int64), np.concatenate(scores).astype(np.float32)
+        keep = best_first(ids, scores, n)
+        return ids[keep], scores[keep]
+
 
 class ShardedIndexData(DocumentCatalog):
     """The catalog of a sharded index, in the unsharded index's passage numbering."""

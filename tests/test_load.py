@@ -33,7 +33,8 @@ def test_searching_works_on_a_full_disk(bundled, muniqa_home, tmp_path):
         pytest.skip("cannot mount a tmpfs here")
     try:
         shutil.copytree(bundled.index_dir, home / "index")
-        shutil.copytree(muniqa_home / "models", home / "models")   # the embedder, built once
+        shutil.copytree(muniqa_home / "models", home / "models",   # the embedder, built once; not
+                        ignore=shutil.ignore_patterns("model.optimized.onnx"))  # its optional saved graph
         (home / "tmp").mkdir()
         _fill(home)
         env = {"MUNIQA_HOME": str(home)}

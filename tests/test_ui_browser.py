@@ -3,6 +3,7 @@ against ``muniqa serve`` started here on a copy of the bundled index. Each step 
 screenshot to test-artifacts/ui/. The tests run in file order and share one page."""
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -111,6 +112,20 @@ def test_url_opens_the_same_search(page, served):
     page.wait_for_selector(".mq-card")
     assert page.input_value("#mq-question textarea") == BELARUS
     assert set(card_cities(page)) == {"Томск"} and len(card_cities(page)) == 5
+
+
+def test_overlapping_passages_show_as_one_card_without_repeated_sentences(page, served, bundled):
+    url, _ = served
+    question = "Сотрудничает ли Томск с Монголией?"
+    merged = next(p for p in bundled.ask(question).passages if len(p.chunks) > 1)
+    page.goto(f"{url}?q={quote(question)}")
+    page.wait_for_selector(".mq-card")
+    texts = page.eval_on_selector_all(    # each card's whole text (the last .mq-text: snippet, then all)
+        ".mq-card:not(.mq-sub)", "cs => cs.map(c => [...c.querySelectorAll('.mq-text')].pop().textContent)")
+    sentences = [" ".join(s.split()) for t in texts for s in re.split(r"(?<=[.!?])\s+", t) if len(s) > 40]
+    assert len(sentences) == len(set(sentences)), "a sentence shows twice"
+    card = page.inner_text(f"#card-{merged.rank}")
+    assert f"строки {merged.line_start}–{merged.line_end}" in card
 
 
 def test_card_opens_in_its_document_scrolled_to_the_passage(page):

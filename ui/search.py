@@ -102,14 +102,16 @@ def lookup(view: View | None, key: str) -> Passage | None:
 
 def resolve(data: IndexData, p: Passage) -> int | None:
     """The passage's number in ``data`` (the live index), or None if it is gone."""
+    # a merged card (qa.cards) is found by its best passage's span
+    start, end = p.chunk_span if p.chunk_span != (0, 0) else (p.start, p.end)
     if 0 <= p.chunk < len(data.chunks):
         c = data.chunks[p.chunk]
-        if c.doc_id == p.doc and c.start == p.start and c.end == p.end:
+        if c.doc_id == p.doc and (c.start, c.end) == (start, end):
             return p.chunk
     if hasattr(data.chunks, "find"):
-        return data.chunks.find(p.doc, p.start, p.end)
+        return data.chunks.find(p.doc, start, end)
     for i, c in enumerate(data.chunks):
-        if c.doc_id == p.doc and c.start == p.start and c.end == p.end:
+        if c.doc_id == p.doc and c.start == start and c.end == end:
             return i
     return None
 

