@@ -30,7 +30,7 @@ def _fresh_cosine(m, sample: int = 8) -> float:
     """Lowest cosine between stored and freshly embedded vectors of a few passages: an index
     kept under the data dir (or copied from another one to save hours of embedding) must hold
     this embedder's vectors of these texts."""
-    from muniqa.index.builder import passage_text      # what the builder embeds: the text with its heading
+    from muniqa.index.chunk import passage_text      # what the builder embeds: the text with its heading
     data = m.data
     rows = np.random.default_rng(0).choice(len(data.chunks), min(sample, len(data.chunks)), replace=False)
     chunks = [data.chunks[int(i)] for i in rows]
