@@ -30,4 +30,6 @@ fi
 if [ -n "$apt_pid" ] && ! wait "$apt_pid"; then
   echo "apt-get install ${apt_packages[*]} failed:" >&2; tail -5 /tmp/muniqa-apt.log >&2; exit 1
 fi
-exec .venv/bin/python -m pytest "$@"
+# Two workers, each a whole test file at a time (module fixtures, the Ray cluster and the browser
+# stay in one process); MUNIQA_TEST_WORKERS=0 runs in this process as before.
+exec .venv/bin/python -m pytest -n "${MUNIQA_TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -16,6 +16,12 @@ from muniqa.qa import Muniqa
 @pytest.fixture(scope="session")
 def muniqa_home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("muniqa-home")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # pytest -n: each worker has its own home, but the scans are OCR'd once for all of them
+        # (the cache is keyed by the page image's hash and written atomically, see corpus/readers/ocr.py)
+        shared = tmp_path_factory.getbasetemp().parent / "ocr-cache"
+        shared.mkdir(exist_ok=True)
+        (home / "ocr-cache").symlink_to(shared, target_is_directory=True)
     os.environ["MUNIQA_HOME"] = str(home)
     os.environ.pop("MUNIQA_INDEX", None)
     return home
