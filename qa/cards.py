@@ -67,9 +67,9 @@ def merge_card(data: IndexData, best: Passage, parts: list[int], query_lemmas: s
         terms=term_spans(text, query_lemmas), section="; ".join(sections),
         page=min(pages) if pages else None,
         page_end=max(pages) if pages and max(pages) != min(pages) else None,
-        line_start=line_start, line_end=line_end, paragraph_start=None, paragraph_end=None,
+        line_start=line_start, line_end=line_end,
         ocr=any(c.ocr for c in chunks), table_header=chunks[0].table_header, chunks=in_order,
-        **paragraphs(doc.unit, line_start, line_end))
+        **{"paragraph_start": None, "paragraph_end": None, **paragraphs(doc.unit, line_start, line_end)})
 
 
 def card_parts(data: IndexData, chunks: list[int], k: int) -> list[int]:
