@@ -169,10 +169,10 @@ class LexicalIndex:
         t, starts, ends = self._postings(query_tokens)
         s = self._model.scores
         if self.bounds is None:           # no bounds (an index written before them): no skipping
-            return bm25_topk.top_k(s["indices"], s["data"], starts, ends, np.zeros(len(t)), n, mask,
-                                   self._scratch, "accumulate")
-        return bm25_topk.top_k(s["indices"], s["data"], starts, ends, self.bounds[t], n, mask,
-                               self._scratch, way)
+            bounds, way = np.zeros(len(t)), "accumulate"
+        else:
+            bounds = self.bounds[t]
+        return bm25_topk.top_k(s["indices"], s["data"], starts, ends, bounds, n, mask, self._scratch, way)
 
     def scores_of(self, query_tokens: list[str], rows: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
         """``scores(query_tokens, mask)[rows]`` without scoring the other passages."""

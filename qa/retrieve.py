@@ -218,8 +218,7 @@ class Retriever:
         cand = np.union1d(ids.astype(np.int64), top_b.astype(np.int64))
         dense = row_dots(data.vectors[cand], vec)
         best = data.sentences.best(vec, cand)
-        lists = data.tokens.take(cand) if hasattr(data.tokens, "take") else [data.tokens[i] for i in cand]
-        held = [set(t) for t in lists]
+        held = [set(t) for t in data.token_lists(cand)]
         bm = data.lexical.scores_of(toks, cand, mask)      # exact, also for the dense candidates
         return rank_inputs(question, cfg, cand, dense, ids, best, bm, bm_top, held,
                            data.lexical.idf, len(data.chunks))

@@ -26,12 +26,7 @@ def candidates(data: IndexData, vec: np.ndarray, toks: list[str], wanted: set[st
     return {"dense_ids": ids.astype(np.int64), "dense_sims": sims, "bm_ids": top_b.astype(np.int64),
             "bm_top": bm_top, "cand": cand, "cosine": row_dots(data.vectors[cand], vec),
             "best": data.sentences.best(vec, cand), "bm25": data.lexical.scores_of(toks, cand, mask),
-            "held": [set(t) & wanted for t in _token_lists(data, cand)]}
-
-
-def _token_lists(data: IndexData, rows: np.ndarray) -> list[list[str]]:
-    """Lemma lists of ``rows`` (format 3 decodes them at once when it can)."""
-    return data.tokens.take(rows) if hasattr(data.tokens, "take") else [data.tokens[i] for i in rows]
+            "held": [set(t) & wanted for t in data.token_lists(cand)]}
 
 
 HANDLERS = {"candidates": candidates}
