@@ -173,15 +173,11 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
     for r in rows:                               # out-of-fold ranking, second stage
         r["top"] = int(r["order"][0]) if len(r["order"]) else -1
         top_ev = r["ev"][0] if len(r["ev"]) else None
-        if rerank_models and len(r["order"]):
+        if rerank_models and len(r["order"]):       # as qa.rerank re-orders it when serving
             coef, b = rerank_models[r["fold"]]
-            head = r["order"][:WINDOW]
-            s2 = np.column_stack([r["logit"][head], r["ev"]]) @ np.asarray(coef) + b
-            inner = np.lexsort((head, -s2))
-            r["order"] = np.concatenate([head[inner], r["order"][WINDOW:]])
-            r["logit"] = r["logit"].copy()
-            r["logit"][head] = s2
-            r["top"], top_ev = int(head[inner[0]]), r["ev"][inner[0]]
+            r["order"], r["logit"], ev = rerank.reorder_with((np.asarray(coef, np.float32), float(b)),
+                                                             r["order"], r["logit"], r["ev"])
+            r["top"], top_ev = int(r["order"][0]), ev[0]
         if r["answerable"]:
             cv.setdefault(r["set"], []).append(_mrr(r["y"][r["order"]]))
         r["top_ev"] = top_ev

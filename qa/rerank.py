@@ -36,12 +36,9 @@ def enabled() -> bool:
     return _model(None) is not None
 
 
-def rescore(logit: np.ndarray, evidence: np.ndarray, held_out: str | None = None) -> np.ndarray:
+def _rescore_with(model: tuple[np.ndarray, float], logit: np.ndarray, evidence: np.ndarray) -> np.ndarray:
     """Second-stage log-odds of the window's passages (rows of ``evidence`` as
     ``answerable.EVIDENCE``, ``logit`` their first-stage log-odds)."""
-    model = _model(held_out)
-    if model is None or not len(logit):
-        return logit
     coef, intercept = model
     return np.column_stack([logit, evidence]).astype(np.float32) @ coef + intercept
 
@@ -52,9 +49,20 @@ def reorder(order: np.ndarray, logit: np.ndarray, evidence: np.ndarray, held_out
     ``order[:WINDOW]``. Returns the new order, every candidate's log-odds (the window's
     re-scored, the rest never above the window's last) and the evidence rows in the new
     order of the window."""
+    model = _model(held_out)
+    if model is None:
+        return order, logit, evidence
+    return reorder_with(model, order, logit, evidence)
+
+
+def reorder_with(model: tuple[np.ndarray, float], order: np.ndarray, logit: np.ndarray, evidence: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``reorder`` with a given (coefficients, intercept): also what ``train_ranker`` scores
+    its out-of-fold orders with, so they are the orders ``muniqa eval`` sees."""
     head = order[:WINDOW]
     new = logit.astype(np.float32).copy()
-    new[head] = rescore(logit[head], evidence, held_out)
+    if len(head):
+        new[head] = _rescore_with(model, logit[head], evidence)
     inner = np.lexsort((head, -new[head]))
     rest = order[WINDOW:]
     if len(rest) and len(head):
