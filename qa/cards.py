@@ -24,27 +24,39 @@ from .passages import Passage, make_passages
 from .retrieve import Hit
 
 
-def group_overlapping(data: IndexData, hits: list[Hit]) -> list[list[Hit]]:
-    """``hits`` grouped: each group's hits overlap in one document, groups in order of their
-    best hit, each group best first."""
-    groups: list[list[Hit]] = []
-    spans: list[tuple[str, int, int]] = []          # per group: document, union start and end
-    for hit in hits:
-        c = data.chunks[hit.chunk]
+def _overlap_groups(data: IndexData, chunks: list[int], k: int | None = None) -> list[list[int]]:
+    """Positions in ``chunks`` (passage numbers, best first) grouped into cards: passages of
+    one document whose spans overlap, directly or through a chain; cards in order of their
+    best part, each best first. With ``k``, a passage that would start a card after the
+    first ``k`` is left out (and the scan stops ``3 * k`` passages down: parts that far are rare)."""
+    groups: list[list[int]] = []
+    spans: list[tuple[str, int, int]] = []          # per card: document, union start and end
+    for pos, chunk in enumerate(chunks):
+        c = data.chunks[chunk]
         joined = [g for g, (doc, s, e) in enumerate(spans) if doc == c.doc_id and c.start < e and s < c.end]
         if not joined:
-            groups.append([hit])
+            if k is not None and len(groups) >= k:
+                if pos >= 3 * k:
+                    break
+                continue
+            groups.append([pos])
             spans.append((c.doc_id, c.start, c.end))
             continue
-        first = joined[0]                            # the best group it touches: keep its place
-        for g in reversed(joined[1:]):               # a hit bridging two groups joins them
+        first = joined[0]                            # the best card it touches: keep its place
+        for g in reversed(joined[1:]):               # a passage bridging two cards joins them
             groups[first] += groups.pop(g)
             doc, s, e = spans.pop(g)
             spans[first] = (doc, min(s, spans[first][1]), max(e, spans[first][2]))
-        groups[first].append(hit)
+        groups[first].append(pos)
         doc, s, e = spans[first]
         spans[first] = (doc, min(s, c.start), max(e, c.end))
     return groups
+
+
+def group_overlapping(data: IndexData, hits: list[Hit]) -> list[list[Hit]]:
+    """``hits`` grouped: each group's hits overlap in one document, groups in order of their
+    best hit, each group best first."""
+    return [[hits[p] for p in group] for group in _overlap_groups(data, [h.chunk for h in hits])]
 
 
 def merge_card(data: IndexData, best: Passage, parts: list[int], query_lemmas: set[str]) -> Passage:
@@ -75,24 +87,7 @@ def merge_card(data: IndexData, best: Passage, parts: list[int], query_lemmas: s
 def card_parts(data: IndexData, chunks: list[int], k: int) -> list[int]:
     """Positions in ``chunks`` (passage numbers, best first) of the parts of the first ``k``
     cards: what ``Retriever.search(select=...)`` returns, so merging costs no second search."""
-    firsts: list[tuple[str, int, int]] = []          # per card: document and union span
-    keep: list[int] = []
-    for pos, chunk in enumerate(chunks):
-        c = data.chunks[chunk]
-        joined = [g for g, (doc, s, e) in enumerate(firsts) if doc == c.doc_id and c.start < e and s < c.end]
-        if joined:                                   # a part; one bridging two cards joins them
-            doc, s, e = c.doc_id, c.start, c.end
-            for g in reversed(joined):
-                _, gs, ge = firsts.pop(g)
-                s, e = min(s, gs), max(e, ge)
-            firsts.insert(joined[0], (doc, s, e))
-            keep.append(pos)
-        elif len(firsts) < k:
-            firsts.append((c.doc_id, c.start, c.end))
-            keep.append(pos)
-        elif pos >= 3 * k:                            # k cards made; parts that far down are rare
-            break
-    return keep
+    return sorted(p for group in _overlap_groups(data, chunks, k) for p in group)
 
 
 def shown_cards(search, data: IndexData, k: int, query_lemmas: set[str], query_vector=None) -> list[Passage]:
