@@ -26,7 +26,7 @@ from muniqa.corpus.errors import CorpusError
 from muniqa.corpus.limits import max_passages
 
 from . import partners_store
-from .chunk import passage_head, passage_text  # (also re-exported: older imports)
+from .chunk import PASSAGE_TEXT_VERSION, passage_head, passage_text  # (also re-exported: older imports)
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
 from .errors import Cancelled, IndexOpenError
@@ -74,7 +74,7 @@ class UpdateReport:
 
 def texts_of(chunk: Chunk, doc: Document) -> tuple[str, list[str]]:
     """The passage text and the sentence texts embedded for ``chunk``."""
-    return passage_text(chunk, doc), sentence_texts(chunk.text, passage_head(chunk, doc))
+    return passage_text(chunk, doc), sentence_texts(chunk.text, passage_head(chunk, doc), chunk.table_header)
 
 
 def _doc_fingerprint(doc: Document) -> tuple[str, str]:
@@ -109,6 +109,7 @@ class IndexBuilder:
         self._chunk_seconds = 0.0
         self.reuse_vectors = True     # each distinct text embedded once (embed_reuse)
         self.reuse: VectorReuse | None = None
+        self._stale_text = False      # the live index embedded passages under another passage_text
 
     def _check_stop(self) -> None:
         if self.should_stop():
@@ -147,6 +148,10 @@ class IndexBuilder:
         if manifest.get("chunker") != asdict(self.chunker.settings):
             self.say("настройки нарезки изменились: все документы нарезаются заново")
             return None
+        self._stale_text = manifest.get("passage_text", 1) != PASSAGE_TEXT_VERSION
+        if self._stale_text:
+            self.say("текст фрагментов для поиска изменился (заголовок документа, шапки таблиц): "
+                     "все документы индексируются заново")
         return load_index(self.index_dir)
 
     def update(self, documents: Iterable[Document | CorpusError], rebuild: bool = False,
@@ -164,6 +169,7 @@ class IndexBuilder:
         started = time.perf_counter()
         report = UpdateReport()
         self._chunked, self._chunk_seconds = {}, 0.0
+        self._stale_text = False
         previous = self._previous_manifest()
         tombstones = {(_where(t["source"]), t.get("sha256")): t for t in self._tombstones(previous)}
         known_ids, taken = self._recorded_ids(previous), set()
@@ -219,6 +225,11 @@ class IndexBuilder:
                 report.removed.append(doc_id)
                 tombstones[(_where(gone.source), gone.sha256)] = _tombstone(gone)
         self._removed = list(tombstones.values())
+        if self._stale_text:           # kept documents are cut and embedded again, none is lost
+            for doc_id, doc in kept.items():
+                if doc_id not in fresh:
+                    fresh[doc_id] = doc
+                    self._chunked[doc_id] = self.chunker.chunk(doc)
         if not fresh and not report.removed and old is not None:
             report.documents, report.chunks = len(kept), len(old.chunks)
             report.seconds = time.perf_counter() - started
@@ -239,7 +250,8 @@ class IndexBuilder:
         sentence_groups: list[np.ndarray] = []
         self.reuse = VectorReuse(self.embedder.dim) if self.reuse_vectors else None
         if old is not None:
-            if self.reuse is not None and old.manifest.get("embedder", {}).get("backend") == self.embedder.backend:
+            if (self.reuse is not None and not self._stale_text
+                    and old.manifest.get("embedder", {}).get("backend") == self.embedder.backend):
                 seed_replaced(self.reuse, old, [d for d in fresh if d in old.documents], texts_of)
             reuse = {d for d in kept if d not in fresh}
             numbers = [i for i, d in enumerate(old.documents) if d in reuse]
@@ -279,6 +291,7 @@ class IndexBuilder:
             "embedder": {"backend": self.embedder.backend, "model_id": self.embedder.model_id,
                          "dim": self.embedder.dim},
             "chunker": asdict(self.chunker.settings),
+            "passage_text": PASSAGE_TEXT_VERSION,
             "documents": [{"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256, **asdict(d.meta)}
                           for d in documents],
             "removed": self._removed,

@@ -12,6 +12,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from muniqa.corpus.document import Document
 
+# What ``passage_text`` and ``sentence_head`` put in front of a passage; an index written
+# under another version is re-embedded on its next update (``builder``), read as it is before.
+# 1 (no field in the manifest): city and section. 2: the document's short title in front of
+# the passage, a table's header row in front of its later passages and of its rows' sentences.
+PASSAGE_TEXT_VERSION = 2
+TITLE_WORDS = 20        # a title past its first 20 words is its subject at length (detect_title cuts at 160 characters)
+
 
 @dataclass(frozen=True)
 class ChunkerSettings:
@@ -42,8 +49,21 @@ def passage_head(chunk: Chunk, doc: Document) -> str:
     return ". ".join(x for x in (doc.meta.city, chunk.section) if x)
 
 
+def short_title(doc: Document) -> str:
+    """The document's title cut to its first words, or "" when it says nothing of its own: a
+    file name or id standing in for a title, or a table row taken for one."""
+    title = " ".join(doc.meta.title.replace("…", " ").split())
+    if (not title or title == doc.doc_id or doc.meta.provenance.get("title") == "filename"
+            or " | " in title):
+        return ""
+    return " ".join(title.split()[:TITLE_WORDS]).rstrip(" .,;:")
+
+
 def passage_text(chunk: Chunk, doc: Document) -> str:
-    """What is embedded and BM25-indexed: the passage with its city and section heading,
-    so a passage about Mogilev in Khabarovsk's report still says it is Khabarovsk's."""
-    head = passage_head(chunk, doc)
+    """What is embedded and BM25-indexed: the passage with its document's short title, city
+    and section heading (and, for a table's later passage, the header row naming its columns),
+    so a passage about Mogilev in Khabarovsk's report still says it is Khabarovsk's, and one
+    of five similar personal-data orders says whose order it is. What is shown stays
+    ``chunk.text``."""
+    head = ". ".join(x for x in (short_title(doc), passage_head(chunk, doc), chunk.table_header) if x)
     return f"{head}.\n{chunk.text}" if head else chunk.text
