@@ -26,7 +26,7 @@ from muniqa.corpus.errors import CorpusError
 from muniqa.corpus.limits import max_passages
 
 from . import partners_store
-from .chunk import PASSAGE_TEXT_VERSION, passage_head, passage_text  # (also re-exported: older imports)
+from .chunk import PASSAGE_TEXT_VERSION, lexical_text, passage_head, passage_text  # (also re-exported: older imports)
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
 from .errors import Cancelled, IndexOpenError
@@ -264,6 +264,7 @@ class IndexBuilder:
             sentence_groups += old.sentences.take(rows)
         new_chunks: list[Chunk] = []
         new_texts: list[str] = []
+        new_lexical: list[str] = []
         new_sentences: list[list[str]] = []
         started = time.perf_counter()
         for doc in fresh.values():
@@ -272,10 +273,11 @@ class IndexBuilder:
                 new_chunks.append(chunk)
                 passage, sentences = texts_of(chunk, doc)
                 new_texts.append(passage)
+                new_lexical.append(lexical_text(chunk, doc))
                 new_sentences.append(sentences)
         self.timings["chunk"] = self._chunk_seconds + time.perf_counter() - started
         started = time.perf_counter()
-        tokens += self.encoder.lemmas(new_texts) if self.encoder else [lemmas(t) for t in new_texts]
+        tokens += self.encoder.lemmas(new_lexical) if self.encoder else [lemmas(t) for t in new_lexical]
         self.timings["lemmatize"] = time.perf_counter() - started
         chunks += new_chunks
         started = time.perf_counter()

@@ -9,14 +9,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from .tables import looks_like_header
+
 if TYPE_CHECKING:
     from muniqa.corpus.document import Document
 
-# What ``passage_text`` and ``sentence_head`` put in front of a passage; an index written
-# under another version is re-embedded on its next update (``builder``), read as it is before.
-# 1 (no field in the manifest): city and section. 2: the document's short title in front of
-# the passage, a table's header row in front of its later passages and of its rows' sentences.
-PASSAGE_TEXT_VERSION = 2
+# What ``passage_text`` and ``lexical_text`` put in front of a passage; an index written under
+# another version is re-embedded on its next update (``builder``), and read as it is before.
+# 1 (no field in the manifest): city and section. 4: a table's header row in front of its later
+# passages and of its rows' sentences; the document's short title in front of what BM25 reads.
+PASSAGE_TEXT_VERSION = 4
 TITLE_WORDS = 20        # a title past its first 20 words is its subject at length (detect_title cuts at 160 characters)
 
 
@@ -60,10 +62,20 @@ def short_title(doc: Document) -> str:
 
 
 def passage_text(chunk: Chunk, doc: Document) -> str:
-    """What is embedded and BM25-indexed: the passage with its document's short title, city
-    and section heading (and, for a table's later passage, the header row naming its columns),
-    so a passage about Mogilev in Khabarovsk's report still says it is Khabarovsk's, and one
-    of five similar personal-data orders says whose order it is. What is shown stays
-    ``chunk.text``."""
-    head = ". ".join(x for x in (short_title(doc), passage_head(chunk, doc), chunk.table_header) if x)
+    """What is embedded: the passage with its city and section heading (and, for a table's
+    later passage, the header row naming its columns), so a passage about Mogilev in
+    Khabarovsk's report still says it is Khabarovsk's. What is shown stays ``chunk.text``."""
+    header = chunk.table_header if looks_like_header(chunk.table_header) else ""
+    head = ". ".join(x for x in (passage_head(chunk, doc), header) if x)
     return f"{head}.\n{chunk.text}" if head else chunk.text
+
+
+def lexical_text(chunk: Chunk, doc: Document) -> str:
+    """What BM25 reads: ``passage_text`` with the document's short title in front, so that
+    of five similar personal-data orders the one a question names («Минспорт», «МЧС») holds
+    the question's words in every passage. Not embedded: in the passage vector a title shared
+    in topic by several documents («… международная деятельность, туризм») blurred what each
+    passage says (README, Quality: bundled reports dense MRR@10 −0.03)."""
+    title = short_title(doc)
+    text = passage_text(chunk, doc)
+    return f"{title}.\n{text}" if title else text

@@ -19,7 +19,7 @@ import numpy as np
 
 from .rowdot import row_dots
 from .sentences import sentence_spans
-from .tables import CELL
+from .tables import CELL, looks_like_header
 
 MIN_CHARS = 12   # shorter pieces ("1.", "- ") say nothing; the passage vector covers them
 
@@ -34,6 +34,7 @@ def sentence_texts(text: str, head: str, table_header: str = "") -> list[str]:
     pieces = [text[s:e].strip() for s, e in sentence_spans(text)]
     pieces = [p for p in pieces if len(p) >= MIN_CHARS] or [text.strip() or text]
     header = table_header or _own_header(pieces)
+    header = header if looks_like_header(header) else ""
     out = []
     for p in pieces:
         lead = ". ".join(x for x in (head, header if header and CELL in p and p != header else "") if x)
