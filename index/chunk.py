@@ -14,11 +14,11 @@ from .tables import looks_like_header
 if TYPE_CHECKING:
     from muniqa.corpus.document import Document
 
-# What ``passage_text`` and ``lexical_text`` put in front of a passage; an index written under
-# another version is re-embedded on its next update (``builder``), and read as it is before.
-# 1 (no field in the manifest): city and section. 4: a table's header row in front of its later
-# passages and of its rows' sentences; the document's short title in front of what BM25 reads.
-PASSAGE_TEXT_VERSION = 4
+# What ``passage_text`` puts in front of a passage; an index written under another version is
+# re-embedded on its next update (``builder``), and read as it is before.
+# 1 (no field in the manifest): city and section. 5: the document's short title in front, and a
+# table's header row in front of its later passages and of its rows' sentences.
+PASSAGE_TEXT_VERSION = 5
 TITLE_WORDS = 20        # a title past its first 20 words is its subject at length (detect_title cuts at 160 characters)
 
 
@@ -62,20 +62,23 @@ def short_title(doc: Document) -> str:
 
 
 def passage_text(chunk: Chunk, doc: Document) -> str:
-    """What is embedded: the passage with its city and section heading (and, for a table's
-    later passage, the header row naming its columns), so a passage about Mogilev in
-    Khabarovsk's report still says it is Khabarovsk's. What is shown stays ``chunk.text``."""
-    header = chunk.table_header if looks_like_header(chunk.table_header) else ""
-    head = ". ".join(x for x in (passage_head(chunk, doc), header) if x)
-    return f"{head}.\n{chunk.text}" if head else chunk.text
+    """What is embedded: the passage with its document's short title, city and section heading
+    (and, for a table's later passage, the header row naming its columns), so a passage about
+    Mogilev in Khabarovsk's report still says it is Khabarovsk's, and one of five similar
+    personal-data orders says whose order it is («Минспорт», «МЧС»). What is shown stays
+    ``chunk.text``."""
+    return _headed(chunk, doc, short_title(doc))
 
 
 def lexical_text(chunk: Chunk, doc: Document) -> str:
-    """What BM25 reads: ``passage_text`` with the document's short title in front, so that
-    of five similar personal-data orders the one a question names («Минспорт», «МЧС») holds
-    the question's words in every passage. Not embedded: in the passage vector a title shared
-    in topic by several documents («… международная деятельность, туризм») blurred what each
-    passage says (README, Quality: bundled reports dense MRR@10 −0.03)."""
-    title = short_title(doc)
-    text = passage_text(chunk, doc)
-    return f"{title}.\n{text}" if title else text
+    """What BM25 reads: the same without the title. The title's words in every passage of a
+    document took BM25's first place from the passage that really is about them («Кто
+    подписал план сотрудничества…»: README, Quality), while in the passage vector they tell
+    the documents apart."""
+    return _headed(chunk, doc, "")
+
+
+def _headed(chunk: Chunk, doc: Document, title: str) -> str:
+    header = chunk.table_header if looks_like_header(chunk.table_header) else ""
+    head = ". ".join(x for x in (title, passage_head(chunk, doc), header) if x)
+    return f"{head}.\n{chunk.text}" if head else chunk.text

@@ -46,10 +46,10 @@ def test_table_row_is_indexed_with_its_header_title_and_section_and_shown_verbat
     c = _holding(chunks, "Блок 2 | Практика | не менее 24")
     assert c.text == doc.text[c.start:c.end]                      # what a user sees: the source
     embedded, lexical = passage_text(c, doc), lexical_text(c, doc)
-    assert embedded.endswith(c.text) and lexical.endswith(embedded)
-    assert "Структура и объем программы специалитета" in embedded.split("\n")[0]
-    assert "экономическая безопасность" in lexical.split("\n")[0]  # BM25 reads the standard's title
-    assert "экономическая безопасность" not in embedded.split("\n")[0]
+    assert embedded.endswith(c.text) and embedded.endswith(lexical)
+    assert "Структура и объем программы специалитета" in lexical.split("\n")[0]
+    assert "экономическая безопасность" in embedded.split("\n")[0]  # the vector knows the standard
+    assert "экономическая безопасность" not in lexical.split("\n")[0]
     _, sentences = texts_of(c, doc)
     row = next(s for s in sentences if s.endswith("Блок 2 | Практика | не менее 24"))
     assert "Объем программы специалитета и ее блоков в з.е." in row   # the row says what it counts
@@ -84,7 +84,7 @@ def test_roman_numeral_chapter_starts_a_section_and_passages_name_their_order(cu
     assert c.section.startswith("III. Цели обработки персональных данных, содержание обрабатываемых")
     assert "I. Общие положения" not in c.text                      # no passage runs across chapters
     assert "III. Цели обработки" in passage_text(c, doc).split("\n")[0]
-    assert all("Министерстве спорта" in lexical_text(x, doc).split("\n")[0] for x in chunks)
+    assert all("Министерстве спорта" in passage_text(x, doc).split("\n")[0] for x in chunks)
 
 
 def test_index_of_the_old_passage_text_opens_and_is_embedded_again_on_update(muniqa_home, tmp_path):
