@@ -1,6 +1,6 @@
-"""What the passage text of ``index.chunk`` (version 5: the document's short title in front of
-each embedded passage, a table's header row in front of its later passages and of its rows'
-sentences) costs at indexing time against version 1 (city and section only): the same documents built
+"""What the passage text of ``index.chunk`` (version 7: the document's short title in front of
+each embedded passage, a table's header row in front of its later passages) costs at indexing
+time against version 1 (city and section only): the same documents built
 both ways, side by side in one process, in interleaved rounds (the machine's load drifts;
 interleaving shares the drift out).
 
@@ -9,7 +9,7 @@ interleaving shares the drift out).
 Prints, per way, the median seconds of a full index build (reading excluded: the documents
 are read once before, with today's reader), the embedding stage alone, the tokens embedded
 (passages and sentences, each distinct text once, as the builder embeds them), and the
-throughput of version 5 relative to version 1.
+throughput of version 7 relative to version 1.
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def texts_v1(chunk, doc) -> tuple[str, list[str]]:
     return (f"{head}.\n{chunk.text}" if head else chunk.text), sentence_texts(chunk.text, head)
 
 
-WAYS = {"version 1 (city, section)": texts_v1, "version 5 (+ title, table header)": builder_module.texts_of}
+WAYS = {"version 1 (city, section)": texts_v1, "version 7 (+ title, table header)": builder_module.texts_of}
 
 
 def _tokens(docs, embedder, texts_of) -> int:
@@ -82,17 +82,17 @@ def main() -> None:
             seconds[way].append(s)
             embed[way].append(e)
             print(f"round {r + 1} {way}: {s:.1f} s (embedding {e:.1f} s), load {load[-1]:.1f}", flush=True)
-    v1, v5 = list(WAYS)
+    v1, v7 = list(WAYS)
     out = {"documents": len(docs), "rounds": args.rounds, "cpus": os.cpu_count(),
            "load_avg_min_max": [round(min(load), 1), round(max(load), 1)],
            "ways": {w: {"median_s": round(float(np.median(seconds[w])), 2),
                         "runs_s": [round(x, 1) for x in seconds[w]],
                         "embed_stage_median_s": round(float(np.median(embed[w])), 2),
                         "tokens_embedded": _tokens(docs, embedder, WAYS[w])} for w in WAYS}}
-    out["throughput_v5_vs_v1"] = round(float(np.median(seconds[v1])) / float(np.median(seconds[v5])), 3)
-    out["per_round_v5_vs_v1"] = [round(a / b, 3) for a, b in zip(seconds[v1], seconds[v5])]
-    out["embed_stage_v5_vs_v1"] = round(float(np.median(embed[v1])) / float(np.median(embed[v5])), 3)
-    out["tokens_v5_vs_v1"] = round(out["ways"][v5]["tokens_embedded"] / out["ways"][v1]["tokens_embedded"], 3)
+    out["throughput_v7_vs_v1"] = round(float(np.median(seconds[v1])) / float(np.median(seconds[v7])), 3)
+    out["per_round_v7_vs_v1"] = [round(a / b, 3) for a, b in zip(seconds[v1], seconds[v7])]
+    out["embed_stage_v7_vs_v1"] = round(float(np.median(embed[v1])) / float(np.median(embed[v7])), 3)
+    out["tokens_v7_vs_v1"] = round(out["ways"][v7]["tokens_embedded"] / out["ways"][v1]["tokens_embedded"], 3)
     print(json.dumps(out, ensure_ascii=False, indent=1))
 
 

@@ -74,7 +74,7 @@ class UpdateReport:
 
 def texts_of(chunk: Chunk, doc: Document) -> tuple[str, list[str]]:
     """The passage text and the sentence texts embedded for ``chunk``."""
-    return passage_text(chunk, doc), sentence_texts(chunk.text, passage_head(chunk, doc), chunk.table_header)
+    return passage_text(chunk, doc), sentence_texts(chunk.text, passage_head(chunk, doc))
 
 
 def _doc_fingerprint(doc: Document) -> tuple[str, str]:

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
 # What ``passage_text`` puts in front of a passage; an index written under another version is
 # re-embedded on its next update (``builder``), and read as it is before.
-# 1 (no field in the manifest): city and section. 5: the document's short title in front, and a
-# table's header row in front of its later passages and of its rows' sentences.
-PASSAGE_TEXT_VERSION = 5
+# 1 (no field in the manifest): city and section. 7: the document's short title in front (not
+# in what BM25 reads, ``lexical_text``), and a table's header row in front of its later passages.
+PASSAGE_TEXT_VERSION = 7
 TITLE_WORDS = 20        # a title past its first 20 words is its subject at length (detect_title cuts at 160 characters)
 
 
@@ -52,11 +52,14 @@ def passage_head(chunk: Chunk, doc: Document) -> str:
 
 
 def short_title(doc: Document) -> str:
-    """The document's title cut to its first words, or "" when it says nothing of its own: a
-    file name or id standing in for a title, or a table row taken for one."""
+    """The document's title cut to its first words, or "" when it says nothing the head does
+    not: a file name or id standing in for a title, a table row taken for one, or a city's
+    report titled «Томск: международная деятельность…», whose city the head names and whose
+    topic the other cities' reports share (embedded, it blurred their passages: README,
+    Quality)."""
     title = " ".join(doc.meta.title.replace("…", " ").split())
     if (not title or title == doc.doc_id or doc.meta.provenance.get("title") == "filename"
-            or " | " in title):
+            or " | " in title or any(title.startswith(city) for city in doc.meta.cities if city)):
         return ""
     return " ".join(title.split()[:TITLE_WORDS]).rstrip(" .,;:")
 

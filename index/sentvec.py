@@ -19,33 +19,16 @@ import numpy as np
 
 from .rowdot import row_dots
 from .sentences import sentence_spans
-from .tables import CELL, looks_like_header
 
 MIN_CHARS = 12   # shorter pieces ("1.", "- ") say nothing; the passage vector covers them
 
 
-def sentence_texts(text: str, head: str, table_header: str = "") -> list[str]:
+def sentence_texts(text: str, head: str) -> list[str]:
     """What is embedded for each sentence of a passage: ``head`` (city, section), then the
-    sentence. A passage with no sentence long enough still gets one row (itself).
-
-    A table row is a sentence of its own («Блок 2 | Практика | не менее 24»); alone it does
-    not say what its numbers count, so a table's rows get its header row in front too (the
-    header of the passage's table: ``table_header`` for a later passage, else its first row)."""
+    sentence. A passage with no sentence long enough still gets one row (itself)."""
     pieces = [text[s:e].strip() for s, e in sentence_spans(text)]
     pieces = [p for p in pieces if len(p) >= MIN_CHARS] or [text.strip() or text]
-    header = table_header or _own_header(pieces)
-    header = header if looks_like_header(header) else ""
-    out = []
-    for p in pieces:
-        lead = ". ".join(x for x in (head, header if header and CELL in p and p != header else "") if x)
-        out.append(f"{lead}.\n{p}" if lead else p)
-    return out
-
-
-def _own_header(pieces: list[str]) -> str:
-    """The first row of a passage that starts a table (two or more rows), else ""."""
-    rows = [p for p in pieces if CELL in p]
-    return pieces[0] if len(rows) >= 2 and CELL in pieces[0] else ""
+    return [f"{head}.\n{p}" if head else p for p in pieces]
 
 
 class SentenceVectors:

@@ -13,8 +13,7 @@ import pytest
 
 from muniqa.corpus.loader import load_document
 from muniqa.eval.shared_data import shared_path
-from muniqa.index.builder import texts_of
-from muniqa.corpus.loader import bundled_reports_dir
+from muniqa.corpus.loader import bundled_reports_dir, iter_documents
 from muniqa.index.chunk import PASSAGE_TEXT_VERSION, lexical_text, passage_text
 from muniqa.index.chunker import Chunker
 from muniqa.index.store import read_manifest
@@ -41,7 +40,7 @@ def _holding(chunks, words: str):
     return next(c for c in chunks if words in c.text)
 
 
-def test_table_row_is_indexed_with_its_header_title_and_section_and_shown_verbatim(cut):
+def test_table_row_is_embedded_with_its_header_title_and_section_and_shown_verbatim(cut):
     doc, chunks = cut[FGOS]
     c = _holding(chunks, "Блок 2 | Практика | не менее 24")
     assert c.text == doc.text[c.start:c.end]                      # what a user sees: the source
@@ -50,11 +49,7 @@ def test_table_row_is_indexed_with_its_header_title_and_section_and_shown_verbat
     assert "Структура и объем программы специалитета" in lexical.split("\n")[0]
     assert "экономическая безопасность" in embedded.split("\n")[0]  # the vector knows the standard
     assert "экономическая безопасность" not in lexical.split("\n")[0]
-    _, sentences = texts_of(c, doc)
-    row = next(s for s in sentences if s.endswith("Блок 2 | Практика | не менее 24"))
-    assert "Объем программы специалитета и ее блоков в з.е." in row   # the row says what it counts
-    header = next(s for s in sentences if s.endswith("Объем программы специалитета и ее блоков в з.е."))
-    assert header.count("Объем программы") == 1                     # the header row is not doubled
+    assert "Объем программы специалитета и ее блоков в з.е." in embedded   # the row's column names
 
 
 def test_later_passage_of_a_table_is_indexed_with_the_header_row(cut):
@@ -75,7 +70,14 @@ def test_a_first_row_of_figures_is_not_taken_for_a_header(muniqa_home):
     assert later
     for c in later:
         assert c.table_header not in passage_text(c, doc)
-        assert all(c.table_header not in s for s in texts_of(c, doc)[1])
+
+
+def test_a_city_report_titled_by_its_city_gets_no_title_in_front(muniqa_home):
+    """The bundled reports, read with their metadata.csv: «Томск: международная деятельность…»."""
+    doc = next(d for d in iter_documents([bundled_reports_dir()]) if d.doc_id == "tomsk-2024-international-tourism")
+    assert doc.meta.title.startswith("Томск:")
+    c = Chunker().chunk(doc)[1]
+    assert passage_text(c, doc) == lexical_text(c, doc) == f"Томск. {c.section}.\n{c.text}"
 
 
 def test_roman_numeral_chapter_starts_a_section_and_passages_name_their_order(cut):
