@@ -16,10 +16,12 @@ is calibrated on its out-of-fold scores: as high as possible while no municipal 
 (dev, dev2, realdocs) hides more than ``--hide`` of its answers (see ``qa.confidence``).
 ``--confidence-only`` keeps the ranking weights of the current file and refits only this part.
 
-The second stage (``qa.rerank``: the first ``WINDOW`` passages re-scored by their log-odds and
-``qa.answerable``'s evidence) is fitted on each question's window of the *out-of-fold*
-first-stage order, so it learns from the orders ``muniqa eval`` will see; the confidence
-model then reads the second stage's scores. ``--second-stage-only`` keeps the first stage's
+The second stage (``qa.rerank``: the first ``WINDOW`` passages re-ordered by their log-odds,
+``qa.answerable``'s evidence and ``qa.rerank_features``, fitted on pairs inside each window)
+is fitted on each question's window of the *out-of-fold* first-stage order, so it learns
+from the orders ``muniqa eval`` will see; beside it a pointwise window model over log-odds
+and evidence (``"answer"``), whose log-odds of the window's likeliest answer the confidence
+model reads. ``--second-stage-only`` keeps the first stage's
 weights and refits the second stage and the confidence model. The real documents
 (``NOT_FOR_RANKING``) never enter the ranking fit, only the confidence model's.
 """
