@@ -70,8 +70,9 @@ def parse_spec(spec: str) -> SystemSpec:
 
 
 def split_specs(text: str) -> list[str]:
-    """Systems on the command line: comma-separated, or ';'-separated when they carry settings."""
-    return [s.strip() for s in text.split(";" if ":" in text else ",") if s.strip()]
+    """Systems on the command line: comma-separated, or ';'-separated (which settings need:
+    ``hybrid:alpha=0.5,fusion=rrf;dense``)."""
+    return [s.strip() for s in text.split(";" if ";" in text or ":" in text else ",") if s.strip()]
 
 
 def load_systems_file(path: str | Path) -> list[SystemSpec]:

@@ -16,10 +16,12 @@ is calibrated on its out-of-fold scores: as high as possible while no municipal 
 (dev, dev2, realdocs) hides more than ``--hide`` of its answers (see ``qa.confidence``).
 ``--confidence-only`` keeps the ranking weights of the current file and refits only this part.
 
-The second stage (``qa.rerank``: the first ``WINDOW`` passages re-scored by their log-odds and
-``qa.answerable``'s evidence) is fitted on each question's window of the *out-of-fold*
-first-stage order, so it learns from the orders ``muniqa eval`` will see; the confidence
-model then reads the second stage's scores. ``--second-stage-only`` keeps the first stage's
+The second stage (``qa.rerank``: the first ``WINDOW`` passages re-ordered by their log-odds,
+``qa.answerable``'s evidence and ``qa.rerank_features``, fitted on pairs inside each window)
+is fitted on each question's window of the *out-of-fold* first-stage order, so it learns
+from the orders ``muniqa eval`` will see; beside it a pointwise window model over log-odds
+and evidence (``"answer"``), whose log-odds of the window's likeliest answer the confidence
+model reads. ``--second-stage-only`` keeps the first stage's
 weights and refits the second stage and the confidence model. The real documents
 (``NOT_FOR_RANKING``) never enter the ranking fit, only the confidence model's.
 """
@@ -32,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from muniqa.qa import ranker, rerank
+from muniqa.qa import ranker, rerank, rerank_features
 from muniqa.qa.answerable import EVIDENCE, for_passages as answer_evidence
 from muniqa.qa.retrieve import SYSTEMS, query_groups
 
@@ -72,9 +74,11 @@ def collect(gold: str) -> list[dict]:
         rel = relevant_passages(q, passages) if answerable else {}
         if answerable and not rel:
             continue                       # its quotes are in no single passage: unusable
-        holds = partial(answer_evidence, q.question, query_groups(q.question, cfg.gazetteer), data)
+        groups = query_groups(q.question, cfg.gazetteer)
+        holds = partial(answer_evidence, q.question, groups, data)
         rows.append({"set": gold, "question": q.question, "fold": None, "cand": cand, "x": x, "abs": absolute,
-                     "y": np.isin(cand, list(rel)).astype(int), "answerable": answerable, "holds": holds})
+                     "y": np.isin(cand, list(rel)).astype(int), "answerable": answerable, "holds": holds,
+                     "window": partial(rerank_features.window_features, data, groups, cand)})
     return rows
 
 
@@ -111,11 +115,9 @@ def _fit(rows: list[dict], c: float):
     return model.coef_[0].tolist(), float(model.intercept_[0])
 
 
-def _fit_rerank(rows: list[dict], c: float):
-    """The second stage (``qa.rerank``): over each question's first ``WINDOW`` passages of
-    the out-of-fold first-stage order, their log-odds and ``qa.answerable``'s evidence.
-    Questions whose relevant passage is not in the window teach it nothing and are left out;
-    every set weighs the same, and within a set every question."""
+def _fit_answer(rows: list[dict], c: float):
+    """Pointwise, over each window's log-odds and ``qa.answerable``'s evidence: the log-odds
+    that a passage answers (``qa.rerank.answer_logits``), which the confidence model reads."""
     from sklearn.linear_model import LogisticRegression
     rows = [r for r in rows if r["y"][r["order"][:WINDOW]].any()]
     per_set: dict[str, int] = {}
@@ -126,6 +128,45 @@ def _fit_rerank(rows: list[dict], c: float):
     w = np.concatenate([np.full(len(r["ev"]), 1000.0 / per_set[r["set"]] / len(r["ev"])) for r in rows])
     model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=w)
     return model.coef_[0].tolist(), float(model.intercept_[0])
+
+
+def _fit_rerank(rows: list[dict], c: float):
+    """The second stage (``qa.rerank``): over each question's first ``WINDOW`` passages of
+    the out-of-fold first-stage order, their log-odds, ``qa.answerable``'s evidence and
+    ``qa.rerank_features``. Fitted on pairs — the answering passage against each other
+    passage of its window, as feature differences (standardised; logistic regression) — since
+    only the order inside the window matters: pointwise, the easy windows decide the weights
+    (out-of-fold MRR@10, README «A second look»). The pairwise scores are then scaled to
+    log-odds (one logistic fit on them), which the confidence model and the passages below
+    the window read. Questions whose relevant passage is not in the window teach it nothing
+    and are left out; every set weighs the same, and within a set every question."""
+    from sklearn.linear_model import LogisticRegression
+    rows = [r for r in rows if r["y"][r["order"][:WINDOW]].any()]
+    per_set: dict[str, int] = {}
+    for r in rows:
+        per_set[r["set"]] = per_set.get(r["set"], 0) + 1
+    windows = [(np.column_stack([r["logit"][r["order"][:WINDOW]], r["ev"], r["nf"]]), r["y"][r["order"][:WINDOW]],
+                1000.0 / per_set[r["set"]]) for r in rows]
+    diffs, weights = [], []
+    for x, y, w in windows:
+        good, bad = np.flatnonzero(y), np.flatnonzero(y == 0)
+        if len(bad):
+            d = (x[good][:, None, :] - x[bad][None, :, :]).reshape(-1, x.shape[1])
+            diffs += [d, -d]
+            weights += [np.full(len(d), w / len(d))] * 2
+    d = np.vstack(diffs)
+    labels = np.repeat([1, 0] * (len(diffs) // 2), [len(a) for a in diffs])
+    scale = d.std(axis=0) + 1e-6
+    pair = LogisticRegression(C=c, max_iter=5000, fit_intercept=False).fit(d / scale, labels,
+                                                                           sample_weight=np.concatenate(weights))
+    coef = pair.coef_[0] / scale
+    x = np.vstack([w[0] for w in windows])
+    score = (x @ coef)[:, None]
+    y = np.concatenate([w[1] for w in windows])
+    sw = np.concatenate([np.full(len(w[1]), w[2] / len(w[1])) for w in windows])
+    platt = LogisticRegression(C=1e4, max_iter=5000).fit(score, y, sample_weight=sw)
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    return (coef * a).tolist(), b
 
 
 def _mrr(order_labels: np.ndarray) -> float:
@@ -163,25 +204,37 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
         r["logit"] = r["x"] @ np.asarray(coef) + b if len(r["x"]) else np.zeros(0)
         r["order"] = np.lexsort((r["cand"], -r["logit"]))
         r["ev"] = r["holds"](r["cand"][r["order"][:WINDOW]]) if len(r["cand"]) else np.zeros((0, len(EVIDENCE)))
+        r["nf"] = r["window"](r["order"][:WINDOW], r["x"][:, ranker.FEATURES.index("cov")]) if len(r["cand"]) \
+            else np.zeros((0, len(rerank_features.FEATURES)))
     if keep_rerank:
         second = old.get("rerank")
         rerank_models = [(m["coef"], m["intercept"]) for m in second["folds"]] if second else None
         rerank_full = (second["coef"], second["intercept"]) if second else None
+        kept = (second or {}).get("answer")
+        answer_models = [(m["coef"], m["intercept"]) for m in kept["folds"]] if kept else None
+        answer_full = (kept["coef"], kept["intercept"]) if kept else None
     else:                                        # second stage: the first WINDOW passages
         rerank_models = [_fit_rerank([r for r in train_rows if r["fold"] != f], rerank_c) for f in range(folds)]
         rerank_full = _fit_rerank(train_rows, rerank_c)
+        answer_models = [_fit_answer([r for r in train_rows if r["fold"] != f], rerank_c) for f in range(folds)]
+        answer_full = _fit_answer(train_rows, rerank_c)
     for r in rows:                               # out-of-fold ranking, second stage
         r["top"] = int(r["order"][0]) if len(r["order"]) else -1
         top_ev = r["ev"][0] if len(r["ev"]) else None
+        judged = None
+        if answer_models and len(r["order"]):    # confidence: the window's most answer-like passage
+            coef, b = answer_models[r["fold"]]
+            o, answer, ev = rerank.reorder_with((np.asarray(coef, np.float32), float(b)), r["order"], r["logit"], r["ev"])
+            judged = (float(answer[o[0]]), int(o[0]), ev[0])
         if rerank_models and len(r["order"]):       # as qa.rerank re-orders it when serving
             coef, b = rerank_models[r["fold"]]
             r["order"], r["logit"], ev = rerank.reorder_with((np.asarray(coef, np.float32), float(b)),
-                                                             r["order"], r["logit"], r["ev"])
+                                                             r["order"], r["logit"], r["ev"], r["nf"])
             r["top"], top_ev = int(r["order"][0]), ev[0]
         if r["answerable"]:
             cv.setdefault(r["set"], []).append(_mrr(r["y"][r["order"]]))
-        r["top_ev"] = top_ev
-    tops = [(np.concatenate([[r["logit"][r["top"]]], r["abs"][r["top"]], r["top_ev"]]),
+        r["judged"] = judged or ((float(r["logit"][r["top"]]), r["top"], top_ev) if r["top"] >= 0 else None)
+    tops = [(np.concatenate([[r["judged"][0]], r["abs"][r["judged"][1]], r["judged"][2]]),
              r["answerable"], r["set"]) for r in rows if r["top"] >= 0]
     folds_of_tops = [r["fold"] for r in rows if r["top"] >= 0]
     conf_models = [_fit_confidence([t for t, f in zip(tops, folds_of_tops) if f != k], conf_c) for k in range(folds)]
@@ -204,7 +257,7 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
     report = {s: round(float(np.mean(v)), 4) for s, v in cv.items()}
     confidence = None
     if conf_full:
-        confidence = {"features": ["rank_logit", "dense", "best_sentence", "coverage", *EVIDENCE], "c": conf_c,
+        confidence = {"features": ["answer_logit" if answer_models else "rank_logit", "dense", "best_sentence", "coverage", *EVIDENCE], "c": conf_c,
                       "coef": conf_full[0], "intercept": conf_full[1],
                       "folds": [{"coef": m[0], "intercept": m[1]} for m in conf_models]}
     trained_on = sorted({r["set"] for r in train_rows})
@@ -212,9 +265,13 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
         report, trained_on = old.get("cv_mrr@10", {}), old.get("trained_on", [])
     second = None
     if rerank_full:
-        second = {"features": ["rank_logit", *EVIDENCE], "window": WINDOW, "c": rerank_c,
+        second = {"features": ["rank_logit", *EVIDENCE, *rerank_features.FEATURES], "window": WINDOW,
+                  "c": rerank_c, "pairwise": True,
                   "coef": rerank_full[0], "intercept": rerank_full[1],
-                  "folds": [{"coef": m[0], "intercept": m[1]} for m in rerank_models]}
+                  "folds": [{"coef": m[0], "intercept": m[1]} for m in rerank_models],
+                  "answer": None if not answer_models else {
+                      "features": ["rank_logit", *EVIDENCE], "coef": answer_full[0], "intercept": answer_full[1],
+                      "folds": [{"coef": m[0], "intercept": m[1]} for m in answer_models]}}
     return {"features": list(ranker.FEATURES), "coef": full[0], "intercept": full[1],
             "folds": [{"coef": m[0], "intercept": m[1]} for m in models], "rerank": second,
             "confidence": confidence, "no_answer_logit": threshold, "c": c, "cv_mrr@10": report,

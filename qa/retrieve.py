@@ -20,7 +20,7 @@ from muniqa.index.rowdot import row_dots
 from muniqa.index.store import IndexData
 
 from .filters import Filters
-from . import answerable, ranker, rerank
+from . import answerable, ranker, rerank, rerank_features
 from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, with_cities
 
@@ -153,10 +153,15 @@ class Retriever:
             vec = query_vector if query_vector is not None else self.embedder.embed_query(question)
             cand, x, dense, lexical, absolute = self.candidates(question, vec, mask, cfg)
             held = question if cfg.held_out else None
-            logit = ranker.score(x, held)
-            order = np.lexsort((cand, -logit))
+            logit = first = ranker.score(x, held)
+            order = first_order = np.lexsort((cand, -logit))
             groups = query_groups(question, cfg.gazetteer)
-            order, logit, evidence = self._second_look(question, groups, cand, order, logit, held, cfg)
+            order, logit, evidence = self._second_look(question, groups, cand, order, logit, held, cfg, x)
+            judged = logit                    # what the confidence model was fitted on
+            if evidence and rerank.pairwise():
+                head = first_order[:rerank.WINDOW]
+                judged = rerank.answer_logits(first_order, first, np.array([evidence[int(j)] for j in head]), held)
+                likeliest = int(head[np.argmax(judged[head])])
             if cfg.diversity and asks_for_cities(question):
                 cities = [self.data.documents[self.data.chunks[int(i)].doc_id].meta.city for i in cand]
                 order = spread_cities(order, cities, near_best(order, logit))
@@ -167,7 +172,10 @@ class Retriever:
                 evidence.update(zip(missing, answerable.for_passages(question, groups, self.data, cand[missing])))
             holds = np.array([evidence[int(j)] for j in order], dtype=np.float32).reshape(
                 len(order), len(answerable.EVIDENCE))
-            sure = ranker.confidence(logit[order], absolute[order], held, holds)
+            sure = ranker.confidence(judged[order], absolute[order], held, holds)
+            if judged is not logit and len(order):    # answer found: does the window's likeliest answer?
+                sure[0] = ranker.confidence(judged[[likeliest]], absolute[[likeliest]], held,
+                                            np.array([evidence[likeliest]], np.float32))[0]
             if len(absolute) and absolute[:, 2].max() <= 0:   # no word of the question in any passage
                 sure = sure - ranker.UNKNOWN_WORDS_PENALTY
             prob = 1 / (1 + np.exp(-logit[order]))
@@ -197,14 +205,17 @@ class Retriever:
         return [Hit(i, s, dense.get(i), lexical.get(i)) for i, s in ranked]
 
     def _second_look(self, question: str, groups: list[set[str]], cand: np.ndarray, order: np.ndarray,
-                     logit: np.ndarray, held: str | None, cfg: RetrievalConfig) -> tuple[np.ndarray, np.ndarray, dict]:
+                     logit: np.ndarray, held: str | None, cfg: RetrievalConfig, x: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, dict]:
         """The first passages re-scored by what they hold (``qa.rerank``); returns the order,
         the log-odds and each judged candidate position's ``answerable`` evidence."""
         if not cfg.rerank or not rerank.enabled() or not len(order):
             return order, logit, {}
         head = order[:rerank.WINDOW]
         rows = answerable.for_passages(question, groups, self.data, cand[head])
-        order, logit, rows = rerank.reorder(order, logit, rows, held)
+        extra = (rerank_features.window_features(self.data, groups, cand, head, x[:, ranker.FEATURES.index("cov")])
+                 if rerank.uses_window_features() else None)
+        order, logit, rows = rerank.reorder(order, logit, rows, held, extra)
         return order, logit, {int(j): r for j, r in zip(order[:rerank.WINDOW], rows)}
 
     def candidates(self, question: str, vec: np.ndarray, mask: np.ndarray | None, cfg: RetrievalConfig

@@ -20,6 +20,7 @@ def test_inline_system_specs_change_search_and_index_settings():
     assert parse_spec("dense").index_key == (None, None)
     assert split_specs("hybrid:alpha=0.5;dense") == ["hybrid:alpha=0.5", "dense"]
     assert split_specs("bm25-lemma,dense") == ["bm25-lemma", "dense"]
+    assert split_specs("bm25-lemma;dense") == ["bm25-lemma", "dense"]    # ';' also without settings
 
 
 @pytest.mark.parametrize("bad, message", [
