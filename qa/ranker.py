@@ -105,7 +105,7 @@ def absolute(dense: np.ndarray, best_sentence: np.ndarray, coverage: np.ndarray)
 
 
 def confidence(logit: np.ndarray, absolute_evidence: np.ndarray, held_out: str | None = None,
-               answer_evidence: np.ndarray | None = None) -> np.ndarray:
+               answer_evidence: np.ndarray | None = None, question_evidence: np.ndarray | None = None) -> np.ndarray:
     """Log-odds that a passage really answers, from its ranking log-odds, its absolute
     evidence and whether it holds what the question asks for (``qa.answerable``: a second
     logistic model fitted on answerable against unanswerable questions).
@@ -119,8 +119,16 @@ def confidence(logit: np.ndarray, absolute_evidence: np.ndarray, held_out: str |
     columns = [logit, absolute_evidence]
     if answer_evidence is not None and len(model["coef"]) > 1 + absolute_evidence.shape[1]:
         columns.append(answer_evidence)      # a model fitted with qa.answerable's evidence
+    if question_evidence is not None and wants_question_evidence():   # qa.noanswer_evidence, one row per question
+        columns.append(np.broadcast_to(question_evidence, (len(logit), len(question_evidence))))
     x = np.column_stack(columns)
     return x @ np.asarray(model["coef"], dtype=np.float32) + float(model["intercept"])
+
+
+def wants_question_evidence() -> bool:
+    """Was the confidence model fitted with ``qa.noanswer_evidence``'s question-level features
+    (``train_ranker --question-evidence``)? Only then are they computed when serving."""
+    return bool((load_weights()[2].get("confidence") or {}).get("question_evidence"))
 
 
 def no_answer_logit() -> float:

@@ -20,7 +20,7 @@ from muniqa.index.rowdot import row_dots
 from muniqa.index.store import IndexData
 
 from .filters import Filters
-from . import answerable, ranker, rerank
+from . import answerable, noanswer_evidence, ranker, rerank
 from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, with_cities
 
@@ -157,6 +157,7 @@ class Retriever:
             order = np.lexsort((cand, -logit))
             groups = query_groups(question, cfg.gazetteer)
             order, logit, evidence = self._second_look(question, groups, cand, order, logit, held, cfg)
+            asked = self._question_evidence(question, groups, cand, order, logit, evidence)
             if cfg.diversity and asks_for_cities(question):
                 cities = [self.data.documents[self.data.chunks[int(i)].doc_id].meta.city for i in cand]
                 order = spread_cities(order, cities, near_best(order, logit))
@@ -167,7 +168,7 @@ class Retriever:
                 evidence.update(zip(missing, answerable.for_passages(question, groups, self.data, cand[missing])))
             holds = np.array([evidence[int(j)] for j in order], dtype=np.float32).reshape(
                 len(order), len(answerable.EVIDENCE))
-            sure = ranker.confidence(logit[order], absolute[order], held, holds)
+            sure = ranker.confidence(logit[order], absolute[order], held, holds, asked)
             if len(absolute) and absolute[:, 2].max() <= 0:   # no word of the question in any passage
                 sure = sure - ranker.UNKNOWN_WORDS_PENALTY
             prob = 1 / (1 + np.exp(-logit[order]))
@@ -206,6 +207,15 @@ class Retriever:
         rows = answerable.for_passages(question, groups, self.data, cand[head])
         order, logit, rows = rerank.reorder(order, logit, rows, held)
         return order, logit, {int(j): r for j, r in zip(order[:rerank.WINDOW], rows)}
+
+    def _question_evidence(self, question: str, groups: list[set[str]], cand: np.ndarray, order: np.ndarray,
+                           logit: np.ndarray, evidence: dict) -> np.ndarray | None:
+        """``qa.noanswer_evidence`` over the first passages, when the confidence model reads it."""
+        head = order[:rerank.WINDOW]
+        if not ranker.wants_question_evidence() or not len(head) or any(int(j) not in evidence for j in head):
+            return None
+        return noanswer_evidence.evidence(question, groups, self.data, cand[head], logit[head],
+                                          np.array([evidence[int(j)] for j in head]))
 
     def candidates(self, question: str, vec: np.ndarray, mask: np.ndarray | None, cfg: RetrievalConfig
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
