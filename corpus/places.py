@@ -21,11 +21,11 @@ a version key; loading the cache takes a fraction of a second (figures in that s
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
+
+from .atomic import write_text_atomically
 
 from .places_names import norm
 
@@ -84,14 +84,8 @@ def _load_raw() -> dict:
 
 
 def _save(raw: dict, path) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(raw, fh, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, path)                      # atomic: parallel builders never see half a file
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    # atomic: parallel builders never see half a file
+    write_text_atomically(path, json.dumps(raw, ensure_ascii=False, separators=(",", ":")))
     for old in path.parent.glob("places-*.json"):  # tables of older versions are dead weight
         if old != path:
             old.unlink(missing_ok=True)

@@ -10,10 +10,10 @@ extracted on first read instead: readers never see wrong rows, only slower ones.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
 
+from muniqa.corpus.atomic import write_text_atomically
 from muniqa.corpus.document import Document
 
 from .partners import EXTRACTOR_VERSION, extract
@@ -65,9 +65,7 @@ def write_rows(version: Path, documents: list[Document],
             extracted += 1
         lines.append(json.dumps({"doc_id": doc.doc_id, "key": _key(doc),
                                  "mentions": [m.to_json() for m in mentions]}, ensure_ascii=False))
-    tmp = version / f".{FILE}.{os.getpid()}"
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(tmp, version / FILE)
+    write_text_atomically(version / FILE, "\n".join(lines) + "\n")
     return extracted
 
 

@@ -14,6 +14,8 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
+from muniqa.corpus.atomic import write_text_atomically
+
 DPI = 300                         # Tesseract's recommended resolution; 200 dpi lost small print
 LANGS = "rus"                     # rus+eng read Latin names no better here and took 30% longer
 INSTALL_HINT = ("install Tesseract with its Russian model: apt-get install tesseract-ocr "
@@ -105,9 +107,7 @@ def cached(image, kind: str, run) -> str:
     text = run(pytesseract, langs)
     try:
         stored.parent.mkdir(parents=True, exist_ok=True)
-        tmp = stored.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, stored)
+        write_text_atomically(stored, text)
     except OSError:
         pass                       # a read-only data dir only costs the time of OCR next time
     return text

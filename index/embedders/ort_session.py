@@ -17,6 +17,8 @@ import os
 import shutil
 from pathlib import Path
 
+from muniqa.corpus.atomic import write_text_atomically
+
 from .hash_memo import known_sha256
 
 OPTIMIZED = "model.optimized.onnx"
@@ -99,9 +101,6 @@ def _keep(folder: Path, tmp: Path, expected: dict) -> None:
     try:
         os.replace(tmp, folder / OPTIMIZED)
         record = dict(expected, sha256=known_sha256(folder / OPTIMIZED, folder.parent))
-        rec_tmp = folder / f"{RECORD}.{os.getpid()}.tmp"
-        rec_tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
-        os.replace(rec_tmp, folder / RECORD)
+        write_text_atomically(folder / RECORD, json.dumps(record, indent=2))
     except OSError:
-        for leftover in (tmp, folder / f"{RECORD}.{os.getpid()}.tmp"):
-            _remove(leftover)
+        _remove(tmp)
