@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from muniqa.qa import noanswer_evidence, ranker, rerank
+from muniqa.qa import boosted, noanswer_evidence, ranker, rerank
 from muniqa.qa.answerable import EVIDENCE, for_passages as answer_evidence
 from muniqa.qa.retrieve import SYSTEMS, query_groups
 
@@ -83,7 +83,7 @@ def collect(gold: str) -> list[dict]:
     return rows
 
 
-def _fit_confidence(tops: list[tuple[np.ndarray, bool, str]], c: float):
+def _fit_confidence(tops: list[tuple[np.ndarray, bool, str]], c: float, with_trees: bool = True):
     """Answerable (1) against unanswerable (0), one row per question: its top candidate's
     ranking log-odds, absolute evidence and ``qa.answerable`` evidence. Each class weighs
     the same, and within a class each gold set weighs the same (the ~100 easy off-topic
@@ -101,7 +101,24 @@ def _fit_confidence(tops: list[tuple[np.ndarray, bool, str]], c: float):
             sel = (y == label) & (sets == name)
             w[sel] = 0.5 / len(names) / sel.sum()
     model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=w * len(y))
-    return model.coef_[0].tolist(), float(model.intercept_[0])
+    trees = None
+    if with_trees:                   # qa.boosted: averaged with the linear model when serving
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        hgb = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1, max_leaf_nodes=4, min_samples_leaf=40,
+                                             l2_regularization=1.0, random_state=0).fit(x, y, sample_weight=w * len(y))
+        trees = boosted.export(hgb)
+        assert np.allclose(boosted.log_odds(trees, x[:50]), hgb._raw_predict(x[:50]).ravel(), atol=1e-6)
+    return model.coef_[0].tolist(), float(model.intercept_[0]), trees
+
+
+def _conf_log_odds(model, x: np.ndarray) -> float:
+    linear = float(x @ np.asarray(model[0]) + model[1])
+    return (linear + float(boosted.log_odds(model[2], x)[0])) / 2 if model[2] else linear
+
+
+def _plain(trees: dict | None) -> dict | None:
+    """``qa.boosted``'s JSON without the arrays it caches for scoring."""
+    return {k: v for k, v in trees.items() if not k.startswith("_")} if trees else None
 
 
 def _fit(rows: list[dict], c: float):
@@ -140,7 +157,7 @@ def _mrr(order_labels: np.ndarray) -> float:
 
 def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, conf_c: float = 1.0,
           keep_ranker: bool = False, keep_rerank: bool = False, rerank_c: float = 1.0,
-          question_evidence: bool = False) -> dict:
+          question_evidence: bool = False, trees: bool = True) -> dict:
     rows = []
     for gold in sets:
         if not gold.startswith("xquad") and not Path(gold).exists():
@@ -194,12 +211,13 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
     tops = [(np.concatenate([[r["logit"][r["top"]]], r["abs"][r["top"]], r["top_ev"]]),
              r["answerable"], r["set"]) for r in rows if r["top"] >= 0]
     folds_of_tops = [r["fold"] for r in rows if r["top"] >= 0]
-    conf_models = [_fit_confidence([t for t, f in zip(tops, folds_of_tops) if f != k], conf_c) for k in range(folds)]
-    conf_full = _fit_confidence(tops, conf_c)
+    conf_models = [_fit_confidence([t for t, f in zip(tops, folds_of_tops) if f != k], conf_c, trees)
+                   for k in range(folds)]
+    conf_full = _fit_confidence(tops, conf_c, trees)
     oof = []                                     # out-of-fold confidence per question
     for t, f in zip(tops, folds_of_tops):
         cm = conf_models[f]
-        oof.append((float(t[0] @ np.asarray(cm[0]) + cm[1]) if cm else float(t[0][0]), t[1], t[2]))
+        oof.append((_conf_log_odds(cm, t[0]) if cm else float(t[0][0]), t[1], t[2]))
     # XQuAD's questions are far easier to be sure of: calibrate on the municipal sets only,
     # so that each of them hides less than ``hide`` of its answers
     municipal = sorted({name for _, a, name in oof if a and not name.startswith("xquad")})
@@ -217,8 +235,8 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
         extra = list(noanswer_evidence.FEATURES) if question_evidence else []
         confidence = {"features": ["rank_logit", "dense", "best_sentence", "coverage", *EVIDENCE, *extra],
                       "question_evidence": question_evidence, "c": conf_c,
-                      "coef": conf_full[0], "intercept": conf_full[1],
-                      "folds": [{"coef": m[0], "intercept": m[1]} for m in conf_models]}
+                      "coef": conf_full[0], "intercept": conf_full[1], "boosted": _plain(conf_full[2]),
+                      "folds": [{"coef": m[0], "intercept": m[1], "boosted": _plain(m[2])} for m in conf_models]}
     trained_on = sorted({r["set"] for r in train_rows})
     if keep_ranker and keep_rerank:
         report, trained_on = old.get("cv_mrr@10", {}), old.get("trained_on", [])
@@ -262,10 +280,12 @@ def main() -> None:
     ap.add_argument("--question-evidence", action="store_true",
                     help="let the confidence model also read qa.noanswer_evidence's question-level features "
                          "(measured: no reliable gain, so off by default)")
+    ap.add_argument("--no-boosted", action="store_true",
+                    help="the confidence model without qa.boosted's tree ensemble (linear alone)")
     args = ap.parse_args()
     result = train([s for s in args.sets.split(",") if s], args.folds, args.c, args.hide, args.conf_c,
                    args.confidence_only or args.second_stage_only, args.confidence_only, args.rerank_c,
-                   args.question_evidence)
+                   args.question_evidence, not args.no_boosted)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: result[k] for k in ("cv_mrr@10", "cv_no_answer", "no_answer_logit")},
                      ensure_ascii=False, indent=1))

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import boosted
+
 FEATURES = ("d_gap", "d_z", "s_gap", "s_z", "b_mm", "b_rel", "cov", "b_mm_x_covtop")
 WEIGHTS_FILE = Path(__file__).with_name("ranker.json")
 # A question none of whose words any passage holds («xyzzy qwerty») is answered by cosine
@@ -122,7 +124,10 @@ def confidence(logit: np.ndarray, absolute_evidence: np.ndarray, held_out: str |
     if question_evidence is not None and wants_question_evidence():   # qa.noanswer_evidence, one row per question
         columns.append(np.broadcast_to(question_evidence, (len(logit), len(question_evidence))))
     x = np.column_stack(columns)
-    return x @ np.asarray(model["coef"], dtype=np.float32) + float(model["intercept"])
+    linear = x @ np.asarray(model["coef"], dtype=np.float32) + float(model["intercept"])
+    if model.get("boosted"):                 # qa.boosted: the mean of the two models' log-odds
+        return ((linear + boosted.log_odds(model["boosted"], x)) / 2).astype(np.float32)
+    return linear
 
 
 def wants_question_evidence() -> bool:

@@ -60,3 +60,17 @@ def test_the_threshold_hides_less_than_the_goal_in_each_set():
         threshold = calibrate(scores, 0.03)
         hidden = sum(v < threshold for v, answerable in scores if answerable)
         assert hidden / n < 0.03 and (hidden + 1) / n >= 0.03    # as many as the goal allows, no more
+
+
+def test_the_boosted_trees_are_walked_as_fitted():
+    from muniqa.qa.boosted import log_odds
+    stump = {"feature": [1, 0, 0], "threshold": [0.5, 0.0, 0.0], "left": [1, 0, 0], "right": [2, 0, 0],
+             "leaf": [0, 1, 1], "value": [0.0, -1.0, 2.0]}
+    model = {"baseline": 0.25, "trees": [stump, stump]}
+    x = np.array([[9.0, 0.5], [9.0, 0.51], [-9.0, 0.0]])       # feature 1 decides; <= goes left
+    assert log_odds(model, x).tolist() == [0.25 - 2.0, 0.25 + 4.0, 0.25 - 2.0]
+
+
+def test_a_question_about_something_else_altogether_is_no_answer(bundled):
+    off = bundled.ask("Какой химический элемент открыл Мария Кюри?", k=3)
+    assert off.passages and not off.answer_found
