@@ -110,7 +110,8 @@ def confidence(logit: np.ndarray, absolute_evidence: np.ndarray, held_out: str |
                answer_evidence: np.ndarray | None = None, question_evidence: np.ndarray | None = None) -> np.ndarray:
     """Log-odds that a passage really answers, from its ranking log-odds, its absolute
     evidence and whether it holds what the question asks for (``qa.answerable``: a second
-    logistic model fitted on answerable against unanswerable questions).
+    logistic model fitted on answerable against unanswerable questions, averaged with a small
+    boosted tree ensemble when the file holds one, ``qa.boosted``).
     The ranking order stays that of ``logit``; this only decides what counts as an answer."""
     data = load_weights()[2]
     model = data.get("confidence")
