@@ -13,7 +13,9 @@ folds: the top candidate's ranking log-odds, its absolute evidence and ``qa.answ
 evidence (are the question's places, names and years there, does a sentence hold the asked
 number, date or name), answerable against unanswerable questions. The no-answer threshold
 is calibrated on its out-of-fold scores: as high as possible while no municipal gold set
-(dev, dev2, realdocs) hides more than ``--hide`` of its answers (see ``qa.confidence``).
+(dev, dev2, realdocs) hides ``--hide`` (3%, the issue's goal) or more of its answers (see
+``qa.confidence``). ``--question-evidence`` adds ``qa.noanswer_evidence``'s question-level
+features (over the first ``WINDOW`` passages and the whole index) to the confidence model.
 ``--confidence-only`` keeps the ranking weights of the current file and refits only this part.
 
 The second stage (``qa.rerank``: the first ``WINDOW`` passages re-ordered by their log-odds,
@@ -34,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from muniqa.qa import ranker, rerank, rerank_features
+from muniqa.qa import boosted, noanswer_evidence, ranker, rerank, rerank_features
 from muniqa.qa.answerable import EVIDENCE, for_passages as answer_evidence
 from muniqa.qa.retrieve import SYSTEMS, query_groups
 
@@ -76,13 +78,14 @@ def collect(gold: str) -> list[dict]:
             continue                       # its quotes are in no single passage: unusable
         groups = query_groups(q.question, cfg.gazetteer)
         holds = partial(answer_evidence, q.question, groups, data)
+        asked = partial(noanswer_evidence.evidence, q.question, groups, data)
         rows.append({"set": gold, "question": q.question, "fold": None, "cand": cand, "x": x, "abs": absolute,
                      "y": np.isin(cand, list(rel)).astype(int), "answerable": answerable, "holds": holds,
-                     "window": partial(rerank_features.window_features, data, groups, cand)})
+                     "window": partial(rerank_features.window_features, data, groups, cand), "asked": asked})
     return rows
 
 
-def _fit_confidence(tops: list[tuple[np.ndarray, bool, str]], c: float):
+def _fit_confidence(tops: list[tuple[np.ndarray, bool, str]], c: float, with_trees: bool = True):
     """Answerable (1) against unanswerable (0), one row per question: its top candidate's
     ranking log-odds, absolute evidence and ``qa.answerable`` evidence. Each class weighs
     the same, and within a class each gold set weighs the same (the ~100 easy off-topic
@@ -100,7 +103,24 @@ def _fit_confidence(tops: list[tuple[np.ndarray, bool, str]], c: float):
             sel = (y == label) & (sets == name)
             w[sel] = 0.5 / len(names) / sel.sum()
     model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=w * len(y))
-    return model.coef_[0].tolist(), float(model.intercept_[0])
+    trees = None
+    if with_trees:                   # qa.boosted: averaged with the linear model when serving
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        hgb = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1, max_leaf_nodes=4, min_samples_leaf=40,
+                                             l2_regularization=1.0, random_state=0).fit(x, y, sample_weight=w * len(y))
+        trees = boosted.export(hgb)
+        assert np.allclose(boosted.log_odds(trees, x[:50]), hgb._raw_predict(x[:50]).ravel(), atol=1e-6)
+    return model.coef_[0].tolist(), float(model.intercept_[0]), trees
+
+
+def _conf_log_odds(model, x: np.ndarray) -> float:
+    linear = float(x @ np.asarray(model[0]) + model[1])
+    return (linear + float(boosted.log_odds(model[2], x)[0])) / 2 if model[2] else linear
+
+
+def _plain(trees: dict | None) -> dict | None:
+    """``qa.boosted``'s JSON without the arrays it caches for scoring."""
+    return {k: v for k, v in trees.items() if not k.startswith("_")} if trees else None
 
 
 def _fit(rows: list[dict], c: float):
@@ -175,7 +195,8 @@ def _mrr(order_labels: np.ndarray) -> float:
 
 
 def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, conf_c: float = 1.0,
-          keep_ranker: bool = False, keep_rerank: bool = False, rerank_c: float = 1.0) -> dict:
+          keep_ranker: bool = False, keep_rerank: bool = False, rerank_c: float = 1.0,
+          question_evidence: bool = False, trees: bool = True) -> dict:
     rows = []
     for gold in sets:
         if not gold.startswith("xquad") and not Path(gold).exists():
@@ -221,11 +242,13 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
     for r in rows:                               # out-of-fold ranking, second stage
         r["top"] = int(r["order"][0]) if len(r["order"]) else -1
         top_ev = r["ev"][0] if len(r["ev"]) else None
+        ev = r["ev"]
         judged = None
         if answer_models and len(r["order"]):    # confidence: the window's most answer-like passage
             coef, b = answer_models[r["fold"]]
-            o, answer, ev = rerank.reorder_with((np.asarray(coef, np.float32), float(b)), r["order"], r["logit"], r["ev"])
-            judged = (float(answer[o[0]]), int(o[0]), ev[0])
+            o, answer, answer_ev = rerank.reorder_with((np.asarray(coef, np.float32), float(b)),
+                                                       r["order"], r["logit"], r["ev"])
+            judged = (float(answer[o[0]]), int(o[0]), answer_ev[0])
         if rerank_models and len(r["order"]):       # as qa.rerank re-orders it when serving
             coef, b = rerank_models[r["fold"]]
             r["order"], r["logit"], ev = rerank.reorder_with((np.asarray(coef, np.float32), float(b)),
@@ -234,17 +257,22 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
         if r["answerable"]:
             cv.setdefault(r["set"], []).append(_mrr(r["y"][r["order"]]))
         r["judged"] = judged or ((float(r["logit"][r["top"]]), r["top"], top_ev) if r["top"] >= 0 else None)
+        if question_evidence and len(r["order"]):    # qa.noanswer_evidence over the window, as served
+            head = r["order"][:WINDOW]
+            value, at, top_row = r["judged"]
+            r["judged"] = (value, at, np.concatenate([top_row, r["asked"](r["cand"][head], r["logit"][head], ev)]))
     tops = [(np.concatenate([[r["judged"][0]], r["abs"][r["judged"][1]], r["judged"][2]]),
              r["answerable"], r["set"]) for r in rows if r["top"] >= 0]
     folds_of_tops = [r["fold"] for r in rows if r["top"] >= 0]
-    conf_models = [_fit_confidence([t for t, f in zip(tops, folds_of_tops) if f != k], conf_c) for k in range(folds)]
-    conf_full = _fit_confidence(tops, conf_c)
+    conf_models = [_fit_confidence([t for t, f in zip(tops, folds_of_tops) if f != k], conf_c, trees)
+                   for k in range(folds)]
+    conf_full = _fit_confidence(tops, conf_c, trees)
     oof = []                                     # out-of-fold confidence per question
     for t, f in zip(tops, folds_of_tops):
         cm = conf_models[f]
-        oof.append((float(t[0] @ np.asarray(cm[0]) + cm[1]) if cm else float(t[0][0]), t[1], t[2]))
+        oof.append((_conf_log_odds(cm, t[0]) if cm else float(t[0][0]), t[1], t[2]))
     # XQuAD's questions are far easier to be sure of: calibrate on the municipal sets only,
-    # so that none of them hides more than ``hide`` of its answers
+    # so that each of them hides less than ``hide`` of its answers
     municipal = sorted({name for _, a, name in oof if a and not name.startswith("xquad")})
     threshold = min((calibrate([(v, a) for v, a, name in oof if name == s], hide) for s in municipal), default=-99.0)
     rates = {}
@@ -257,9 +285,12 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
     report = {s: round(float(np.mean(v)), 4) for s, v in cv.items()}
     confidence = None
     if conf_full:
-        confidence = {"features": ["answer_logit" if answer_models else "rank_logit", "dense", "best_sentence", "coverage", *EVIDENCE], "c": conf_c,
-                      "coef": conf_full[0], "intercept": conf_full[1],
-                      "folds": [{"coef": m[0], "intercept": m[1]} for m in conf_models]}
+        extra = list(noanswer_evidence.FEATURES) if question_evidence else []
+        confidence = {"features": ["answer_logit" if answer_models else "rank_logit", "dense", "best_sentence",
+                                   "coverage", *EVIDENCE, *extra],
+                      "question_evidence": question_evidence, "c": conf_c,
+                      "coef": conf_full[0], "intercept": conf_full[1], "boosted": _plain(conf_full[2]),
+                      "folds": [{"coef": m[0], "intercept": m[1], "boosted": _plain(m[2])} for m in conf_models]}
     trained_on = sorted({r["set"] for r in train_rows})
     if keep_ranker and keep_rerank:
         report, trained_on = old.get("cv_mrr@10", {}), old.get("trained_on", [])
@@ -281,11 +312,11 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
 
 def calibrate(tops: list[tuple[float, bool]], hide: float) -> float:
     """The threshold under which a top hit is "no answer": as high as possible while hiding
-    at most ``hide`` of the answerable questions (out-of-fold scores)."""
+    less than ``hide`` of the answerable questions (out-of-fold scores)."""
     answerable = np.sort([t for t, a in tops if a])
     if not len(answerable):
         return -99.0
-    k = int(np.floor(hide * len(answerable)))
+    k = max(int(np.ceil(hide * len(answerable))) - 1, 0)      # hides k answers: k / n stays under ``hide``
     return float(answerable[k] - 1e-4) if k < len(answerable) else float(answerable[-1])
 
 
@@ -294,7 +325,7 @@ def main() -> None:
     ap.add_argument("--sets", default=",".join(DEFAULT_SETS))
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--c", type=float, default=0.1)
-    ap.add_argument("--hide", type=float, default=0.025,
+    ap.add_argument("--hide", type=float, default=0.03,
                     help="share of answers the threshold may hide, in each municipal gold set")
     ap.add_argument("--conf-c", type=float, default=1.0, help="regularisation of the confidence model")
     ap.add_argument("--out", default=str(ranker.WEIGHTS_FILE))
@@ -304,9 +335,15 @@ def main() -> None:
     ap.add_argument("--second-stage-only", action="store_true",
                     help="keep the first-stage weights of the current file; refit qa.rerank's window model, "
                          "the confidence model and threshold")
+    ap.add_argument("--question-evidence", action="store_true",
+                    help="let the confidence model also read qa.noanswer_evidence's question-level features "
+                         "(measured: no reliable gain, so off by default)")
+    ap.add_argument("--no-boosted", action="store_true",
+                    help="the confidence model without qa.boosted's tree ensemble (linear alone)")
     args = ap.parse_args()
     result = train([s for s in args.sets.split(",") if s], args.folds, args.c, args.hide, args.conf_c,
-                   args.confidence_only or args.second_stage_only, args.confidence_only, args.rerank_c)
+                   args.confidence_only or args.second_stage_only, args.confidence_only, args.rerank_c,
+                   args.question_evidence, not args.no_boosted)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: result[k] for k in ("cv_mrr@10", "cv_no_answer", "no_answer_logit")},
                      ensure_ascii=False, indent=1))

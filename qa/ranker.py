@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import boosted
+
 FEATURES = ("d_gap", "d_z", "s_gap", "s_z", "b_mm", "b_rel", "cov", "b_mm_x_covtop")
 WEIGHTS_FILE = Path(__file__).with_name("ranker.json")
 # A question none of whose words any passage holds («xyzzy qwerty») is answered by cosine
@@ -105,10 +107,11 @@ def absolute(dense: np.ndarray, best_sentence: np.ndarray, coverage: np.ndarray)
 
 
 def confidence(logit: np.ndarray, absolute_evidence: np.ndarray, held_out: str | None = None,
-               answer_evidence: np.ndarray | None = None) -> np.ndarray:
+               answer_evidence: np.ndarray | None = None, question_evidence: np.ndarray | None = None) -> np.ndarray:
     """Log-odds that a passage really answers, from its ranking log-odds, its absolute
     evidence and whether it holds what the question asks for (``qa.answerable``: a second
-    logistic model fitted on answerable against unanswerable questions).
+    logistic model fitted on answerable against unanswerable questions, averaged with a small
+    boosted tree ensemble when the file holds one, ``qa.boosted``).
     The ranking order stays that of ``logit``; this only decides what counts as an answer."""
     data = load_weights()[2]
     model = data.get("confidence")
@@ -119,8 +122,19 @@ def confidence(logit: np.ndarray, absolute_evidence: np.ndarray, held_out: str |
     columns = [logit, absolute_evidence]
     if answer_evidence is not None and len(model["coef"]) > 1 + absolute_evidence.shape[1]:
         columns.append(answer_evidence)      # a model fitted with qa.answerable's evidence
+    if question_evidence is not None and wants_question_evidence():   # qa.noanswer_evidence, one row per question
+        columns.append(np.broadcast_to(question_evidence, (len(logit), len(question_evidence))))
     x = np.column_stack(columns)
-    return x @ np.asarray(model["coef"], dtype=np.float32) + float(model["intercept"])
+    linear = x @ np.asarray(model["coef"], dtype=np.float32) + float(model["intercept"])
+    if model.get("boosted"):                 # qa.boosted: the mean of the two models' log-odds
+        return ((linear + boosted.log_odds(model["boosted"], x)) / 2).astype(np.float32)
+    return linear
+
+
+def wants_question_evidence() -> bool:
+    """Was the confidence model fitted with ``qa.noanswer_evidence``'s question-level features
+    (``train_ranker --question-evidence``)? Only then are they computed when serving."""
+    return bool((load_weights()[2].get("confidence") or {}).get("question_evidence"))
 
 
 def no_answer_logit() -> float:

@@ -20,7 +20,7 @@ from muniqa.index.rowdot import row_dots
 from muniqa.index.store import IndexData
 
 from .filters import Filters
-from . import answerable, ranker, rerank, rerank_features
+from . import answerable, noanswer_evidence, ranker, rerank, rerank_features
 from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, with_cities
 
@@ -157,6 +157,7 @@ class Retriever:
             order = first_order = np.lexsort((cand, -logit))
             groups = query_groups(question, cfg.gazetteer)
             order, logit, evidence = self._second_look(question, groups, cand, order, logit, held, cfg, x)
+            asked = self._question_evidence(question, groups, cand, order, logit, evidence)
             judged = logit                    # what the confidence model was fitted on
             if evidence and rerank.pairwise():
                 head = first_order[:rerank.WINDOW]
@@ -172,10 +173,10 @@ class Retriever:
                 evidence.update(zip(missing, answerable.for_passages(question, groups, self.data, cand[missing])))
             holds = np.array([evidence[int(j)] for j in order], dtype=np.float32).reshape(
                 len(order), len(answerable.EVIDENCE))
-            sure = ranker.confidence(judged[order], absolute[order], held, holds)
+            sure = ranker.confidence(judged[order], absolute[order], held, holds, asked)
             if judged is not logit and len(order):    # answer found: does the window's likeliest answer?
                 sure[0] = ranker.confidence(judged[[likeliest]], absolute[[likeliest]], held,
-                                            np.array([evidence[likeliest]], np.float32))[0]
+                                            np.array([evidence[likeliest]], np.float32), asked)[0]
             if len(absolute) and absolute[:, 2].max() <= 0:   # no word of the question in any passage
                 sure = sure - ranker.UNKNOWN_WORDS_PENALTY
             prob = 1 / (1 + np.exp(-logit[order]))
@@ -217,6 +218,15 @@ class Retriever:
                  if rerank.uses_window_features() else None)
         order, logit, rows = rerank.reorder(order, logit, rows, held, extra)
         return order, logit, {int(j): r for j, r in zip(order[:rerank.WINDOW], rows)}
+
+    def _question_evidence(self, question: str, groups: list[set[str]], cand: np.ndarray, order: np.ndarray,
+                           logit: np.ndarray, evidence: dict) -> np.ndarray | None:
+        """``qa.noanswer_evidence`` over the first passages, when the confidence model reads it."""
+        head = order[:rerank.WINDOW]
+        if not ranker.wants_question_evidence() or not len(head) or any(int(j) not in evidence for j in head):
+            return None
+        return noanswer_evidence.evidence(question, groups, self.data, cand[head], logit[head],
+                                          np.array([evidence[int(j)] for j in head]))
 
     def candidates(self, question: str, vec: np.ndarray, mask: np.ndarray | None, cfg: RetrievalConfig
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
