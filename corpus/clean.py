@@ -26,8 +26,12 @@ _SPACES = re.compile(r"[ \u00a0\u2007\u202f]+")
 _LIST_MARKER = re.compile(r"^(?:[-–—•*·]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s)")
 _SENTENCE_END = tuple(".!?;:»\")…")
 _ABBREVIATION_END = re.compile(r"(?:\b(?:[гсдулпт]|гг|ул|им|пр|обл|руб|тыс|млн|млрд|т\.д|т\.п|ст|рис)|\b[А-ЯЁ])\.$")
-# «Статья 1.3. Сфера действия», «Глава 2», «Раздел IV»: legal structure, a section each
-_ARTICLE = re.compile(r"^(?:Статья|Глава|Раздел|ГЛАВА|РАЗДЕЛ|СТАТЬЯ)\s+(?:\d+(?:\.\d+)*|[IVXLC]+)(?:\.\s|\.?$)")
+# «Статья 1.3. Сфера действия», «Глава 2», «Раздел IV»: legal structure, a section each; so is
+# «III. Цели обработки персональных данных, …» (an act's chapters by Roman numeral), however
+# long: a chapter title of 16 words wrapped on two lines is still where a new section starts
+_ARTICLE = re.compile(r"^(?:(?:Статья|Глава|Раздел|ГЛАВА|РАЗДЕЛ|СТАТЬЯ)\s+(?:\d+(?:\.\d+)*|[IVXLC]+)(?:\.\s|\.?$)"
+                      r"|[IVXLC]{1,7}\.\s+[А-ЯЁ])")
+_CHAPTER = re.compile(r"^[IVXLC]{1,7}\.\s")
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*¹²³⁴⁵⁶⁷⁸⁹])\s*\)?\s*\S")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^(?:стр\.?|страница)\s*\d{1,3}$", re.I)
 
@@ -105,7 +109,8 @@ def _scrub(line: SourceLine) -> _Line | None:
         text = _BROKEN_HYPHEN.sub(_mend_hyphen, text)
     if not text or _PAGE_NUMBER.match(text):
         return None
-    heading = not is_table and (heading or (_ARTICLE.match(text) and len(text) <= 200))
+    heading = not is_table and (heading or (_ARTICLE.match(text) and (
+        len(text) <= 200 or (_CHAPTER.match(text) and len(text) <= 320 and not text.endswith((".", ";", ":"))))))
     return _Line(line.number, text, len(raw.strip()), is_table, bool(heading), line.kind == "footnote")
 
 

@@ -163,6 +163,7 @@ def build(base_dir: Path, out_dir: Path, n: int, seed: int = 0) -> dict:
         return kind
 
     manifest = {"embedder": base.manifest["embedder"], "chunker": base.manifest.get("chunker"),
+                "passage_text": base.manifest.get("passage_text"),
                 "documents": [], "synthetic": True}
     version = write_version_with(out_dir, manifest, fill, n)
     size = sum(p.stat().st_size for p in version.rglob("*") if p.is_file())

@@ -72,7 +72,8 @@ def open_eval_index(corpus: list[str], embedder: str | None, chunker: ChunkerSet
     embedder = embedder or default_embedder_name()
     if corpus and corpus[0].startswith("xquad:"):
         chunker = chunker or ChunkerSettings(400, 0)     # one passage per paragraph / sentence
-    key = hashlib.sha256(repr((sorted(corpus), embedder, chunker)).encode()).hexdigest()[:16]
+    from muniqa.index.chunk import PASSAGE_TEXT_VERSION     # another text: another index, the old one kept
+    key = hashlib.sha256(repr((sorted(corpus), embedder, chunker, PASSAGE_TEXT_VERSION)).encode()).hexdigest()[:16]
     m = Muniqa(data_dir() / "eval" / key, embedder=embedder, progress=progress, chunker=chunker)
     from muniqa.index.legacy import LEGACY_FORMAT
     from muniqa.index.store import FORMAT_VERSION, read_manifest

@@ -26,7 +26,7 @@ from muniqa.corpus.errors import CorpusError
 from muniqa.corpus.limits import max_passages
 
 from . import partners_store
-from .chunk import passage_head, passage_text  # (also re-exported: older imports)
+from .chunk import PASSAGE_TEXT_VERSION, lexical_text, passage_head, passage_text  # (also re-exported: older imports)
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
 from .errors import Cancelled, IndexOpenError
@@ -109,6 +109,7 @@ class IndexBuilder:
         self._chunk_seconds = 0.0
         self.reuse_vectors = True     # each distinct text embedded once (embed_reuse)
         self.reuse: VectorReuse | None = None
+        self._stale_text = False      # the live index embedded passages under another passage_text
 
     def _check_stop(self) -> None:
         if self.should_stop():
@@ -147,6 +148,10 @@ class IndexBuilder:
         if manifest.get("chunker") != asdict(self.chunker.settings):
             self.say("настройки нарезки изменились: все документы нарезаются заново")
             return None
+        self._stale_text = manifest.get("passage_text", 1) != PASSAGE_TEXT_VERSION
+        if self._stale_text:
+            self.say("текст фрагментов для поиска изменился (заголовок документа, шапки таблиц): "
+                     "все документы индексируются заново")
         return load_index(self.index_dir)
 
     def update(self, documents: Iterable[Document | CorpusError], rebuild: bool = False,
@@ -164,6 +169,7 @@ class IndexBuilder:
         started = time.perf_counter()
         report = UpdateReport()
         self._chunked, self._chunk_seconds = {}, 0.0
+        self._stale_text = False
         previous = self._previous_manifest()
         tombstones = {(_where(t["source"]), t.get("sha256")): t for t in self._tombstones(previous)}
         known_ids, taken = self._recorded_ids(previous), set()
@@ -219,6 +225,11 @@ class IndexBuilder:
                 report.removed.append(doc_id)
                 tombstones[(_where(gone.source), gone.sha256)] = _tombstone(gone)
         self._removed = list(tombstones.values())
+        if self._stale_text:           # kept documents are cut and embedded again, none is lost
+            for doc_id, doc in kept.items():
+                if doc_id not in fresh:
+                    fresh[doc_id] = doc
+                    self._chunked[doc_id] = self.chunker.chunk(doc)
         if not fresh and not report.removed and old is not None:
             report.documents, report.chunks = len(kept), len(old.chunks)
             report.seconds = time.perf_counter() - started
@@ -239,7 +250,8 @@ class IndexBuilder:
         sentence_groups: list[np.ndarray] = []
         self.reuse = VectorReuse(self.embedder.dim) if self.reuse_vectors else None
         if old is not None:
-            if self.reuse is not None and old.manifest.get("embedder", {}).get("backend") == self.embedder.backend:
+            if (self.reuse is not None and not self._stale_text
+                    and old.manifest.get("embedder", {}).get("backend") == self.embedder.backend):
                 seed_replaced(self.reuse, old, [d for d in fresh if d in old.documents], texts_of)
             reuse = {d for d in kept if d not in fresh}
             numbers = [i for i, d in enumerate(old.documents) if d in reuse]
@@ -252,6 +264,7 @@ class IndexBuilder:
             sentence_groups += old.sentences.take(rows)
         new_chunks: list[Chunk] = []
         new_texts: list[str] = []
+        new_lexical: list[str] = []
         new_sentences: list[list[str]] = []
         started = time.perf_counter()
         for doc in fresh.values():
@@ -260,10 +273,11 @@ class IndexBuilder:
                 new_chunks.append(chunk)
                 passage, sentences = texts_of(chunk, doc)
                 new_texts.append(passage)
+                new_lexical.append(lexical_text(chunk, doc))
                 new_sentences.append(sentences)
         self.timings["chunk"] = self._chunk_seconds + time.perf_counter() - started
         started = time.perf_counter()
-        tokens += self.encoder.lemmas(new_texts) if self.encoder else [lemmas(t) for t in new_texts]
+        tokens += self.encoder.lemmas(new_lexical) if self.encoder else [lemmas(t) for t in new_lexical]
         self.timings["lemmatize"] = time.perf_counter() - started
         chunks += new_chunks
         started = time.perf_counter()
@@ -279,6 +293,7 @@ class IndexBuilder:
             "embedder": {"backend": self.embedder.backend, "model_id": self.embedder.model_id,
                          "dim": self.embedder.dim},
             "chunker": asdict(self.chunker.settings),
+            "passage_text": PASSAGE_TEXT_VERSION,
             "documents": [{"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256, **asdict(d.meta)}
                           for d in documents],
             "removed": self._removed,

@@ -9,8 +9,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from .tables import looks_like_header
+
 if TYPE_CHECKING:
     from muniqa.corpus.document import Document
+
+# What ``passage_text`` puts in front of a passage; an index written under another version is
+# re-embedded on its next update (``builder``), and read as it is before.
+# 1 (no field in the manifest): city and section. 7: the document's short title in front (not
+# in what BM25 reads, ``lexical_text``), and a table's header row in front of its later passages.
+PASSAGE_TEXT_VERSION = 7
+TITLE_WORDS = 20        # a title past its first 20 words is its subject at length (detect_title cuts at 160 characters)
 
 
 @dataclass(frozen=True)
@@ -42,8 +51,37 @@ def passage_head(chunk: Chunk, doc: Document) -> str:
     return ". ".join(x for x in (doc.meta.city, chunk.section) if x)
 
 
+def short_title(doc: Document) -> str:
+    """The document's title cut to its first words, or "" when it says nothing the head does
+    not: a file name or id standing in for a title, a table row taken for one, or a city's
+    report titled «Томск: международная деятельность…», whose city the head names and whose
+    topic the other cities' reports share (embedded, it blurred their passages: README,
+    Quality)."""
+    title = " ".join(doc.meta.title.replace("…", " ").split())
+    if (not title or title == doc.doc_id or doc.meta.provenance.get("title") == "filename"
+            or " | " in title or any(title.startswith(city) for city in doc.meta.cities if city)):
+        return ""
+    return " ".join(title.split()[:TITLE_WORDS]).rstrip(" .,;:")
+
+
 def passage_text(chunk: Chunk, doc: Document) -> str:
-    """What is embedded and BM25-indexed: the passage with its city and section heading,
-    so a passage about Mogilev in Khabarovsk's report still says it is Khabarovsk's."""
-    head = passage_head(chunk, doc)
+    """What is embedded: the passage with its document's short title, city and section heading
+    (and, for a table's later passage, the header row naming its columns), so a passage about
+    Mogilev in Khabarovsk's report still says it is Khabarovsk's, and one of five similar
+    personal-data orders says whose order it is («Минспорт», «МЧС»). What is shown stays
+    ``chunk.text``."""
+    return _headed(chunk, doc, short_title(doc))
+
+
+def lexical_text(chunk: Chunk, doc: Document) -> str:
+    """What BM25 reads: the same without the title. The title's words in every passage of a
+    document took BM25's first place from the passage that really is about them («Кто
+    подписал план сотрудничества…»: README, Quality), while in the passage vector they tell
+    the documents apart."""
+    return _headed(chunk, doc, "")
+
+
+def _headed(chunk: Chunk, doc: Document, title: str) -> str:
+    header = chunk.table_header if looks_like_header(chunk.table_header) else ""
+    head = ". ".join(x for x in (title, passage_head(chunk, doc), header) if x)
     return f"{head}.\n{chunk.text}" if head else chunk.text

@@ -29,9 +29,9 @@ _embedders: dict[tuple[str, int], Embedder] = {}
 
 
 def load_and_chunk(job: LoadJob, settings: ChunkerSettings | None) -> tuple:
-    """``("doc", document, chunks, {passage text: lemmas}, partnership mentions)`` or
+    """``("doc", document, chunks, {lexical text: lemmas}, partnership mentions)`` or
     ``("error", path, problem)``."""
-    from .builder import passage_text    # the builder's own rule for what is indexed
+    from .builder import lexical_text    # the builder's own rule for what BM25 reads
     from .partners import extract
 
     item = run_load(job)
@@ -39,7 +39,7 @@ def load_and_chunk(job: LoadJob, settings: ChunkerSettings | None) -> tuple:
         return ("error", item.path, item.problem)
     chunker = _chunkers.get(settings) or _chunkers.setdefault(settings, Chunker(settings))
     chunks = chunker.chunk(item)
-    texts = [passage_text(c, item) for c in chunks]
+    texts = [lexical_text(c, item) for c in chunks]
     return ("doc", item, chunks, {t: lemmas(t) for t in texts}, extract(item))
 
 

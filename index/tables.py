@@ -12,6 +12,15 @@ from collections.abc import Callable
 
 _PARAGRAPH = re.compile(r"\n\s*\n")
 CELL = " | "
+_DATA_CELL = re.compile(r"^\d")
+
+
+def looks_like_header(row: str) -> bool:
+    """A table's first row names its columns («№ п/п | Наименование | Кол-во, шт.») unless a
+    cell starts with a figure: then it is a data row («1.1. | Взаимодействие …», «1 |
+    Председатель комиссии | …»), as in a table split into one table per section."""
+    cells = [c.strip() for c in row.split(CELL)]
+    return len(cells) >= 2 and not any(_DATA_CELL.match(c) for c in cells)
 
 
 def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:

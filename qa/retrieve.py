@@ -137,8 +137,8 @@ class Retriever:
         """BM25 on raw words, built on demand (an evaluation baseline, not stored)."""
         if self._raw_lexical is None:
             from muniqa.index.bm25 import LexicalIndex
-            from muniqa.index.builder import passage_text
-            toks = [raw_words(passage_text(c, self.data.documents[c.doc_id])) for c in self.data.chunks]
+            from muniqa.index.chunk import lexical_text
+            toks = [raw_words(lexical_text(c, self.data.documents[c.doc_id])) for c in self.data.chunks]
             self._raw_lexical = LexicalIndex.build(toks)
         return self._raw_lexical
 

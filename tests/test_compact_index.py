@@ -11,7 +11,7 @@ import pytest
 
 from muniqa.index.bm25 import LexicalIndex
 from muniqa.index.bm25_build import write_bm25
-from muniqa.index.builder import passage_text
+from muniqa.index.chunk import lexical_text
 from muniqa.index.dense import DenseIndex
 from muniqa.index.lemmas import fold, lemmas
 from muniqa.index.legacy import load_v2
@@ -52,7 +52,7 @@ def test_format3_opens_lazily_and_holds_the_verbatim_passages(bundled):
         c = data.chunks[i]
         doc = data.documents[c.doc_id]
         assert c.text == doc.text[c.start:c.end]
-        assert data.tokens[i] == lemmas(passage_text(c, doc))
+        assert data.tokens[i] == lemmas(lexical_text(c, doc))
     assert [c.doc_id for c in data.chunks] == [data.doc_ids[d] for d in data.chunk_doc]
     assert data.chunks.find(c.doc_id, c.start, c.end) == len(data.chunks) - 1
 
