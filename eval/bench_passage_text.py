@@ -13,7 +13,6 @@ throughput of version 7 relative to version 1.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -24,7 +23,7 @@ from unittest import mock
 
 import numpy as np
 
-from muniqa.corpus.loader import bundled_reports_dir, iter_documents
+from muniqa.eval.bench_args import documents_and_rounds
 from muniqa.index import builder as builder_module
 from muniqa.index.builder import IndexBuilder
 from muniqa.index.chunk import passage_head
@@ -64,18 +63,13 @@ def _build(docs, embedder, texts_of) -> tuple[float, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("paths", nargs="*")
-    ap.add_argument("--rounds", type=int, default=3)
-    args = ap.parse_args()
-    paths = [Path(p) for p in args.paths] or [bundled_reports_dir()]
-    docs = [d for d in iter_documents(paths) if not isinstance(d, Exception)]
+    docs, rounds = documents_and_rounds(__doc__.split("\n\n")[0])
     embedder = make_embedder(None)
     seconds: dict[str, list[float]] = {w: [] for w in WAYS}
     embed: dict[str, list[float]] = {w: [] for w in WAYS}
     load = []
     _build(docs[:1], embedder, builder_module.texts_of)          # warm-up: sessions, dictionaries
-    for r in range(args.rounds):
+    for r in range(rounds):
         for way in (list(WAYS) if r % 2 == 0 else list(WAYS)[::-1]):
             load.append(os.getloadavg()[0])
             s, e = _build(docs, embedder, WAYS[way])
@@ -83,7 +77,7 @@ def main() -> None:
             embed[way].append(e)
             print(f"round {r + 1} {way}: {s:.1f} s (embedding {e:.1f} s), load {load[-1]:.1f}", flush=True)
     v1, v7 = list(WAYS)
-    out = {"documents": len(docs), "rounds": args.rounds, "cpus": os.cpu_count(),
+    out = {"documents": len(docs), "rounds": rounds, "cpus": os.cpu_count(),
            "load_avg_min_max": [round(min(load), 1), round(max(load), 1)],
            "ways": {w: {"median_s": round(float(np.median(seconds[w])), 2),
                         "runs_s": [round(x, 1) for x in seconds[w]],

@@ -21,7 +21,6 @@ texts embedded and reused, and the load average seen.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -31,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from muniqa.corpus.loader import bundled_reports_dir, iter_documents
+from muniqa.eval.bench_args import documents_and_rounds
 from muniqa.index.builder import IndexBuilder
 from muniqa.index.embedders import make_embedder
 
@@ -71,19 +70,14 @@ def _build(docs, embedder, way) -> tuple[float, float, int | None, int, int]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("paths", nargs="*")
-    ap.add_argument("--rounds", type=int, default=3)
-    args = ap.parse_args()
-    paths = [Path(p) for p in args.paths] or [bundled_reports_dir()]
-    docs = [d for d in iter_documents(paths) if not isinstance(d, Exception)]
+    docs, rounds = documents_and_rounds(__doc__.split("\n\n")[0])
     embedder = make_embedder(None)
     seconds: dict[str, list[float]] = {w: [] for w in WAYS}
     embed: dict[str, list[float]] = {w: [] for w in WAYS}
     counts: dict[str, tuple[int, int]] = {}
     tokens, load = 0, []
     _build(docs[:1], embedder, "+ reuse + side by side")     # warm-up: sessions, dictionaries
-    for r in range(args.rounds):
+    for r in range(rounds):
         ways = list(WAYS) if r % 2 == 0 else list(WAYS)[::-1]
         for way in ways:
             load.append(os.getloadavg()[0])
@@ -94,7 +88,7 @@ def main() -> None:
             print(f"round {r + 1} {way}: {s:.1f} s (embedding {e:.1f} s), load {load[-1]:.1f}", flush=True)
     base = float(np.median(seconds["passages only"]))
     base_embed = float(np.median(embed["passages only"]))
-    out = {"documents": len(docs), "passage_tokens": tokens, "rounds": args.rounds,
+    out = {"documents": len(docs), "passage_tokens": tokens, "rounds": rounds,
            "load_avg_min_max": [round(min(load), 1), round(max(load), 1)], "cpus": os.cpu_count(),
            "ways": {w: {"median_s": round(float(np.median(s)), 2), "runs_s": [round(x, 1) for x in s],
                         "tokens_per_s": round(tokens / float(np.median(s)), 1),
