@@ -36,11 +36,13 @@ from pathlib import Path
 
 import numpy as np
 
-from muniqa.qa import boosted, noanswer_evidence, ranker, rerank, rerank_features
+from muniqa.qa import noanswer_evidence, ranker, rerank, rerank_features
 from muniqa.qa.answerable import EVIDENCE, for_passages as answer_evidence
 from muniqa.qa.retrieve import SYSTEMS, query_groups
 
 from .evaluate import open_eval_index, xquad_corpus
+from .ranker_fit import (calibrate, confidence_log_odds, fit_answer, fit_confidence, fit_first_stage, fit_rerank,
+                         mrr_at_10, plain_trees)
 from .gold import gold_corpus, load_gold, normalize, relevant_passages
 
 OFF_TOPIC = "xquad-questions-on-bundled"   # ~100 unanswerable negatives: XQuAD asked of the reports
@@ -85,115 +87,6 @@ def collect(gold: str) -> list[dict]:
     return rows
 
 
-def _fit_confidence(tops: list[tuple[np.ndarray, bool, str]], c: float, with_trees: bool = True):
-    """Answerable (1) against unanswerable (0), one row per question: its top candidate's
-    ranking log-odds, absolute evidence and ``qa.answerable`` evidence. Each class weighs
-    the same, and within a class each gold set weighs the same (the ~100 easy off-topic
-    XQuAD negatives would otherwise outweigh the near misses of the municipal sets)."""
-    from sklearn.linear_model import LogisticRegression
-    x = np.vstack([t[0] for t in tops])
-    y = np.array([int(t[1]) for t in tops])
-    sets = np.array([t[2] for t in tops])
-    if len(set(y)) < 2:
-        return None
-    w = np.zeros(len(y))
-    for label in (0, 1):
-        names = sorted(set(sets[y == label]))
-        for name in names:
-            sel = (y == label) & (sets == name)
-            w[sel] = 0.5 / len(names) / sel.sum()
-    model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=w * len(y))
-    trees = None
-    if with_trees:                   # qa.boosted: averaged with the linear model when serving
-        from sklearn.ensemble import HistGradientBoostingClassifier
-        hgb = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1, max_leaf_nodes=4, min_samples_leaf=40,
-                                             l2_regularization=1.0, random_state=0).fit(x, y, sample_weight=w * len(y))
-        trees = boosted.export(hgb)
-        assert np.allclose(boosted.log_odds(trees, x[:50]), hgb._raw_predict(x[:50]).ravel(), atol=1e-6)
-    return model.coef_[0].tolist(), float(model.intercept_[0]), trees
-
-
-def _conf_log_odds(model, x: np.ndarray) -> float:
-    linear = float(x @ np.asarray(model[0]) + model[1])
-    return (linear + float(boosted.log_odds(model[2], x)[0])) / 2 if model[2] else linear
-
-
-def _plain(trees: dict | None) -> dict | None:
-    """``qa.boosted``'s JSON without the arrays it caches for scoring."""
-    return {k: v for k, v in trees.items() if not k.startswith("_")} if trees else None
-
-
-def _fit(rows: list[dict], c: float):
-    from sklearn.linear_model import LogisticRegression
-    per_set: dict[str, int] = {}
-    for r in rows:
-        per_set[r["set"]] = per_set.get(r["set"], 0) + 1
-    x = np.vstack([r["x"] for r in rows])
-    y = np.concatenate([r["y"] for r in rows])
-    w = np.concatenate([np.full(len(r["y"]), 1000.0 / per_set[r["set"]] / max(len(r["y"]), 1)) for r in rows])
-    model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=w)
-    return model.coef_[0].tolist(), float(model.intercept_[0])
-
-
-def _fit_answer(rows: list[dict], c: float):
-    """Pointwise, over each window's log-odds and ``qa.answerable``'s evidence: the log-odds
-    that a passage answers (``qa.rerank.answer_logits``), which the confidence model reads."""
-    from sklearn.linear_model import LogisticRegression
-    rows = [r for r in rows if r["y"][r["order"][:WINDOW]].any()]
-    per_set: dict[str, int] = {}
-    for r in rows:
-        per_set[r["set"]] = per_set.get(r["set"], 0) + 1
-    x = np.vstack([np.column_stack([r["logit"][r["order"][:WINDOW]], r["ev"]]) for r in rows])
-    y = np.concatenate([r["y"][r["order"][:WINDOW]] for r in rows])
-    w = np.concatenate([np.full(len(r["ev"]), 1000.0 / per_set[r["set"]] / len(r["ev"])) for r in rows])
-    model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=w)
-    return model.coef_[0].tolist(), float(model.intercept_[0])
-
-
-def _fit_rerank(rows: list[dict], c: float):
-    """The second stage (``qa.rerank``): over each question's first ``WINDOW`` passages of
-    the out-of-fold first-stage order, their log-odds, ``qa.answerable``'s evidence and
-    ``qa.rerank_features``. Fitted on pairs — the answering passage against each other
-    passage of its window, as feature differences (standardised; logistic regression) — since
-    only the order inside the window matters: pointwise, the easy windows decide the weights
-    (out-of-fold MRR@10, README «A second look»). The pairwise scores are then scaled to
-    log-odds (one logistic fit on them), which the confidence model and the passages below
-    the window read. Questions whose relevant passage is not in the window teach it nothing
-    and are left out; every set weighs the same, and within a set every question."""
-    from sklearn.linear_model import LogisticRegression
-    rows = [r for r in rows if r["y"][r["order"][:WINDOW]].any()]
-    per_set: dict[str, int] = {}
-    for r in rows:
-        per_set[r["set"]] = per_set.get(r["set"], 0) + 1
-    windows = [(np.column_stack([r["logit"][r["order"][:WINDOW]], r["ev"], r["nf"]]), r["y"][r["order"][:WINDOW]],
-                1000.0 / per_set[r["set"]]) for r in rows]
-    diffs, weights = [], []
-    for x, y, w in windows:
-        good, bad = np.flatnonzero(y), np.flatnonzero(y == 0)
-        if len(bad):
-            d = (x[good][:, None, :] - x[bad][None, :, :]).reshape(-1, x.shape[1])
-            diffs += [d, -d]
-            weights += [np.full(len(d), w / len(d))] * 2
-    d = np.vstack(diffs)
-    labels = np.repeat([1, 0] * (len(diffs) // 2), [len(a) for a in diffs])
-    scale = d.std(axis=0) + 1e-6
-    pair = LogisticRegression(C=c, max_iter=5000, fit_intercept=False).fit(d / scale, labels,
-                                                                           sample_weight=np.concatenate(weights))
-    coef = pair.coef_[0] / scale
-    x = np.vstack([w[0] for w in windows])
-    score = (x @ coef)[:, None]
-    y = np.concatenate([w[1] for w in windows])
-    sw = np.concatenate([np.full(len(w[1]), w[2] / len(w[1])) for w in windows])
-    platt = LogisticRegression(C=1e4, max_iter=5000).fit(score, y, sample_weight=sw)
-    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
-    return (coef * a).tolist(), b
-
-
-def _mrr(order_labels: np.ndarray) -> float:
-    hits = np.flatnonzero(order_labels[:10])
-    return 1.0 / (hits[0] + 1) if len(hits) else 0.0
-
-
 def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, conf_c: float = 1.0,
           keep_ranker: bool = False, keep_rerank: bool = False, rerank_c: float = 1.0,
           question_evidence: bool = False, trees: bool = True) -> dict:
@@ -217,8 +110,8 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
         full = (old["coef"], old["intercept"])
         c = old.get("c", c)
     else:
-        models = [_fit([r for r in train_rows if r["fold"] != f], c) for f in range(folds)]
-        full = _fit(train_rows, c)
+        models = [fit_first_stage([r for r in train_rows if r["fold"] != f], c) for f in range(folds)]
+        full = fit_first_stage(train_rows, c)
     cv: dict[str, list[float]] = {}
     for r in rows:                               # out-of-fold ranking, first stage
         coef, b = models[r["fold"]]
@@ -235,10 +128,10 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
         answer_models = [(m["coef"], m["intercept"]) for m in kept["folds"]] if kept else None
         answer_full = (kept["coef"], kept["intercept"]) if kept else None
     else:                                        # second stage: the first WINDOW passages
-        rerank_models = [_fit_rerank([r for r in train_rows if r["fold"] != f], rerank_c) for f in range(folds)]
-        rerank_full = _fit_rerank(train_rows, rerank_c)
-        answer_models = [_fit_answer([r for r in train_rows if r["fold"] != f], rerank_c) for f in range(folds)]
-        answer_full = _fit_answer(train_rows, rerank_c)
+        rerank_models = [fit_rerank([r for r in train_rows if r["fold"] != f], rerank_c) for f in range(folds)]
+        rerank_full = fit_rerank(train_rows, rerank_c)
+        answer_models = [fit_answer([r for r in train_rows if r["fold"] != f], rerank_c) for f in range(folds)]
+        answer_full = fit_answer(train_rows, rerank_c)
     for r in rows:                               # out-of-fold ranking, second stage
         r["top"] = int(r["order"][0]) if len(r["order"]) else -1
         top_ev = r["ev"][0] if len(r["ev"]) else None
@@ -255,7 +148,7 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
                                                              r["order"], r["logit"], r["ev"], r["nf"])
             r["top"], top_ev = int(r["order"][0]), ev[0]
         if r["answerable"]:
-            cv.setdefault(r["set"], []).append(_mrr(r["y"][r["order"]]))
+            cv.setdefault(r["set"], []).append(mrr_at_10(r["y"][r["order"]]))
         r["judged"] = judged or ((float(r["logit"][r["top"]]), r["top"], top_ev) if r["top"] >= 0 else None)
         if question_evidence and len(r["order"]):    # qa.noanswer_evidence over the window, as served
             head = r["order"][:WINDOW]
@@ -264,13 +157,13 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
     tops = [(np.concatenate([[r["judged"][0]], r["abs"][r["judged"][1]], r["judged"][2]]),
              r["answerable"], r["set"]) for r in rows if r["top"] >= 0]
     folds_of_tops = [r["fold"] for r in rows if r["top"] >= 0]
-    conf_models = [_fit_confidence([t for t, f in zip(tops, folds_of_tops) if f != k], conf_c, trees)
+    conf_models = [fit_confidence([t for t, f in zip(tops, folds_of_tops) if f != k], conf_c, trees)
                    for k in range(folds)]
-    conf_full = _fit_confidence(tops, conf_c, trees)
+    conf_full = fit_confidence(tops, conf_c, trees)
     oof = []                                     # out-of-fold confidence per question
     for t, f in zip(tops, folds_of_tops):
         cm = conf_models[f]
-        oof.append((_conf_log_odds(cm, t[0]) if cm else float(t[0][0]), t[1], t[2]))
+        oof.append((confidence_log_odds(cm, t[0]) if cm else float(t[0][0]), t[1], t[2]))
     # XQuAD's questions are far easier to be sure of: calibrate on the municipal sets only,
     # so that each of them hides less than ``hide`` of its answers
     municipal = sorted({name for _, a, name in oof if a and not name.startswith("xquad")})
@@ -289,8 +182,8 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
         confidence = {"features": ["answer_logit" if answer_models else "rank_logit", "dense", "best_sentence",
                                    "coverage", *EVIDENCE, *extra],
                       "question_evidence": question_evidence, "c": conf_c,
-                      "coef": conf_full[0], "intercept": conf_full[1], "boosted": _plain(conf_full[2]),
-                      "folds": [{"coef": m[0], "intercept": m[1], "boosted": _plain(m[2])} for m in conf_models]}
+                      "coef": conf_full[0], "intercept": conf_full[1], "boosted": plain_trees(conf_full[2]),
+                      "folds": [{"coef": m[0], "intercept": m[1], "boosted": plain_trees(m[2])} for m in conf_models]}
     trained_on = sorted({r["set"] for r in train_rows})
     if keep_ranker and keep_rerank:
         report, trained_on = old.get("cv_mrr@10", {}), old.get("trained_on", [])
@@ -308,16 +201,6 @@ def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.03, c
             "confidence": confidence, "no_answer_logit": threshold, "c": c, "cv_mrr@10": report,
             "cv_no_answer": rates, "trained_on": trained_on,
             "confidence_trained_on": sorted({r["set"] for r in rows})}
-
-
-def calibrate(tops: list[tuple[float, bool]], hide: float) -> float:
-    """The threshold under which a top hit is "no answer": as high as possible while hiding
-    less than ``hide`` of the answerable questions (out-of-fold scores)."""
-    answerable = np.sort([t for t, a in tops if a])
-    if not len(answerable):
-        return -99.0
-    k = max(int(np.ceil(hide * len(answerable))) - 1, 0)      # hides k answers: k / n stays under ``hide``
-    return float(answerable[k] - 1e-4) if k < len(answerable) else float(answerable[-1])
 
 
 def main() -> None:

@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from muniqa.corpus.loader import load_document
+from muniqa.corpus.loader import bundled_reports_dir, iter_documents, load_document
 from muniqa.eval.shared_data import shared_path
-from muniqa.corpus.loader import bundled_reports_dir, iter_documents
 from muniqa.index.chunk import PASSAGE_TEXT_VERSION, lexical_text, passage_text
 from muniqa.index.chunker import Chunker
 from muniqa.index.store import read_manifest
