@@ -67,7 +67,7 @@ _ENUMERATION = re.compile(r"[^,;.]+,[^,;.]+(?:,|\sи\s)[^,;.]+")
 
 
 
-def _held(names: frozenset[str], tokens: set[str]) -> bool:
+def name_held(names: frozenset[str], tokens: set[str]) -> bool:
     """A name is held when one of its lemmas is (all words of a two-word name), or (foreign
     names pymorphy3 inflects oddly: «Пучоне») a token starting with all but its last two letters."""
     for n in names:
@@ -180,7 +180,7 @@ def _window(text: str, i: int, window: int) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _sentences(text: str) -> tuple[tuple[str, list[str], frozenset[str], list[int]], ...]:
+def analysed_sentences(text: str) -> tuple[tuple[str, list[str], frozenset[str], list[int]], ...]:
     """A passage's sentences: (text, folded words, lemmas, positions of quantities); cached,
     since the same passages come back for many questions."""
     out = []
@@ -208,9 +208,9 @@ def evidence(question: str, groups: list[set[str]], idf, n_passages: int, texts:
     rows = []
     for text, head, (title, y0, y1) in zip(texts, heads, meta):
         head_toks = set(lemmas(f"{head} {title}"))
-        sentences = _sentences(text)
+        sentences = analysed_sentences(text)
         toks = head_toks.union(*(t for _, _, t, _ in sentences))
-        missing = sum(not _held(names, toks) for names in f.entities)
+        missing = sum(not name_held(names, toks) for names in f.entities)
         years_here = {int(y) for y in _YEAR.findall(text)}
         if y0:
             years_here.update(range(y0, (y1 or y0) + 1))

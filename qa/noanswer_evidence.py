@@ -35,7 +35,7 @@ import numpy as np
 from muniqa.corpus.morph import analyzer
 from muniqa.index.lemmas import fold, lemmas
 
-from .answerable import EVIDENCE, _held, _sentences
+from .answerable import EVIDENCE, analysed_sentences, name_held
 from .question_focus import YEAR, focus
 
 FEATURES = ("win_sent_cov", "win_typed_cov", "win_focus_missing", "focus_unindexed", "joint_cov",
@@ -73,7 +73,7 @@ def evidence(question: str, groups: list[set[str]], data, window: np.ndarray, lo
         doc = data.documents[chunk.doc_id]
         head_toks = set(lemmas(f"{passage_head(chunk, doc)} {doc.meta.title or ''}"))
         doc_years = set(range(doc.meta.year, (doc.meta.year_end or doc.meta.year) + 1)) if doc.meta.year else set()
-        sentences = _sentences(chunk.text)
+        sentences = analysed_sentences(chunk.text)
         passage_toks = head_toks.union(*(t for _, _, t, _ in sentences))
         seen |= passage_toks
         years_p = doc_years | {int(y) for y in YEAR.findall(chunk.text)}
@@ -112,7 +112,7 @@ def asked_noun(question: str) -> str:
 
 
 def _all_focus(f, toks: set[str], years: set[int]) -> bool:
-    return all(_held(names, toks) for names in f.entities) and set(f.years) <= years
+    return all(name_held(names, toks) for names in f.entities) and set(f.years) <= years
 
 
 def _cov(groups: list[set[str]], weights: list[float], total: float, toks: set[str]) -> float:
