@@ -6,8 +6,9 @@
 Per question of every set: the candidates and first-stage features as ``train_ranker``
 collects them, the proximity features of every candidate, and ``qa.answerable``'s evidence
 and ``qa.rerank_features`` of the first ``DEPTH`` passages of the current out-of-fold
-first-stage order. Then, refitted on the same five folds as ``train_ranker`` (realdocs
-never fitted on), each variant is scored out-of-fold end to end: a second-stage variant adds
+first-stage order. Then, refitted on the folds of ``train_ranker`` (``ranker.fold_of``: the
+real documents folded by document; ``NOT_FOR_RANKING`` never fitted on), each variant is
+scored out-of-fold end to end: a second-stage variant adds
 the features to the window model; a first-stage variant adds them to the first stage over
 all candidates, whose new windows are then re-ordered by a second stage refitted on them.
 The baseline row reproduces the ``cv_mrr@10`` of ``ranker.json``. Prints MRR@10 per set with
