@@ -75,7 +75,8 @@ def gather(sets: list[str]) -> list[dict]:
 
 
 def _columns(r: dict, names: list[str] | None) -> np.ndarray:
-    cols = [r["px"][:, P[n]] if n in P else r["px"][:, P["span"]] * r["x"][:, B_MM] for n in names or ()]
+    at = {n: i for i, n in enumerate(r["px_names"])} if "px_names" in r else P   # another trial's columns
+    cols = [r["px"][:, at[n]] if n in at else r["px"][:, P["span"]] * r["x"][:, B_MM] for n in names or ()]
     return np.column_stack(cols) if cols else np.zeros((len(r["cand"]), 0), np.float32)
 
 

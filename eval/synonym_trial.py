@@ -1,0 +1,119 @@
+"""Would thesaurus synonyms help the ranking? An out-of-fold trial of
+``eval.synonym_features`` in each stage of the default, against today's ``qa/ranker.json``.
+
+    python -m muniqa.eval.synonym_trial [--sets dev,...] [--cache FILE]
+
+The same harness as ``eval.proximity_trial`` (its folds, refits and scoring): per question
+the candidates and first-stage features as ``train_ranker`` collects them, ``syn_gain`` of
+every candidate, and ``syn_sent_gain`` of the first ``DEPTH`` of the current out-of-fold
+order (the only ones a window can hold). Prints MRR@10 per set with the change, paired
+randomization p and questions up / down.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import pickle
+from pathlib import Path
+
+import numpy as np
+
+from muniqa.qa import ranker, retrieve
+from muniqa.qa.synonyms import synonyms
+
+from . import synonym_features as syn
+from .proximity_trial import DEPTH, SETS, score
+from .significance import paired_test
+from .train_ranker import collect
+
+COV = ranker.FEATURES.index("cov")
+_query_lemmas = retrieve.query_lemmas
+
+VARIANTS = {
+    "baseline (ranker.json)": (None, None),
+    "2nd: syn_gain": (None, ["syn_gain"]),
+    "2nd: syn_sent_gain": (None, ["syn_sent_gain"]),
+    "2nd: both": (None, list(syn.FEATURES)),
+    "1st: syn_gain": (["syn_gain"], None),
+    "1st: syn_gain, 2nd: both": (["syn_gain"], list(syn.FEATURES)),
+}
+# --expand: BM25's query also holds every synonym of the question's lemmas (full weight:
+# ``index.bm25`` has no per-word weights), against the unexpanded baseline of --against
+EXPANDED = {
+    "expanded BM25, ranker.json weights": (None, None),
+    "expanded BM25, 1st stage refitted": (["zero"], None),
+    "expanded BM25, 1st refitted, 2nd: both": (["zero"], list(syn.FEATURES)),
+}
+
+
+def _expanded_query_lemmas(question: str, gazetteer: bool = True) -> list[str]:
+    toks = _query_lemmas(question, gazetteer)
+    return list(dict.fromkeys(toks + [s for t in toks for s in sorted(synonyms(t))]))
+
+
+def gather(sets: list[str]) -> list[dict]:
+    """The answerable questions of ``sets`` with everything the variants are fitted on."""
+    _, _, weights = ranker.load_weights()
+    folds = [(np.asarray(m["coef"]), float(m["intercept"])) for m in weights["folds"]]
+    out = []
+    for gold in sets:
+        for r in collect(gold):
+            if not r["answerable"] or not len(r["cand"]):
+                continue
+            data, groups, cand = r["window"].args
+            fold = ranker.fold_of(r["question"], len(folds))
+            logit = r["x"] @ folds[fold][0] + folds[fold][1]
+            order = np.lexsort((cand, -logit))
+            head = order[:DEPTH]
+            rarest = math.log(1 + max(len(data.chunks), 1))
+            idf = [max(data.lexical.idf(t) for t in g) or rarest for g in groups]
+            px = np.zeros((len(cand), 2), np.float32)
+            px[:, 0] = syn.passage_gain(groups, idf, data.token_lists(cand))
+            for j in head.tolist():
+                px[j, 1] = syn.sentence_gain(groups, idf, data.chunks[int(cand[j])].text)
+            out.append({"set": gold, "fold": fold, "y": r["y"], "x": r["x"], "cand": cand, "order": order,
+                        "ev": r["holds"](cand[head]), "nf": r["window"](head, r["x"][:, COV]),
+                        "docs": np.asarray(data.chunk_doc)[cand], "px": px, "px_names": syn.FEATURES})
+        got = [r for r in out if r["set"] == gold]
+        print(f"{gold}: {len(got)} answerable questions; a synonym adds to the passage in "
+              f"{np.mean([(r['px'][:, 0] > 0).mean() for r in got]):.1%} of candidates, to the best sentence of "
+              f"{np.mean([(r['px'][r['order'][:10], 1] > 0).mean() for r in got]):.1%} of the first ten", flush=True)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sets", default=",".join(SETS))
+    ap.add_argument("--cache", help="pickle of the gathered questions: written once, read after")
+    ap.add_argument("--expand", action="store_true", help="synonyms as extra BM25 query words")
+    ap.add_argument("--against", help="with --expand: the unexpanded run's --cache, the baseline")
+    args = ap.parse_args()
+    if args.expand:
+        retrieve.query_lemmas = _expanded_query_lemmas
+    if args.cache and Path(args.cache).exists():
+        rows = pickle.loads(Path(args.cache).read_bytes())
+    else:
+        rows = gather([s for s in args.sets.split(",") if s])
+        if args.cache:
+            Path(args.cache).write_bytes(pickle.dumps(rows))
+    for r in rows:
+        if "zero" not in r["px_names"]:
+            r["px"] = np.column_stack([r["px"], np.zeros(len(r["cand"]), np.float32)])
+            r["px_names"] = (*r["px_names"], "zero")
+    base = None
+    if args.against:
+        base = score(pickle.loads(Path(args.against).read_bytes()), None, None)
+        print("unexpanded baseline (ranker.json): " + "; ".join(f"{s} {v.mean():.4f} (n={len(v)})" for s, v in base.items()))
+        assert all(len(base[s]) == len(v) for s, v in score(rows, None, None).items()), "question lists differ"
+    for name, (first, second) in (EXPANDED if args.expand else VARIANTS).items():
+        res = score(rows, first, second)
+        base = base or res
+        print(name + ": " + "; ".join(
+            f"{s.split('/')[-1].removesuffix('.jsonl')} {res[s].mean():.4f}"
+            + ("" if res is base else f" ({res[s].mean() - base[s].mean():+.4f}, p={paired_test(base[s], res[s]):.3f}, "
+               f"{int((res[s] > base[s]).sum())} up / {int((res[s] < base[s]).sum())} down)")
+            for s in base), flush=True)
+
+
+if __name__ == "__main__":
+    main()
