@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from muniqa.qa import ranker, retrieve
+from muniqa.qa import synonyms as synonyms_module
 from muniqa.qa.synonyms import synonyms
 
 from . import synonym_features as syn
@@ -87,7 +88,9 @@ def main() -> None:
     ap.add_argument("--cache", help="pickle of the gathered questions: written once, read after")
     ap.add_argument("--expand", action="store_true", help="synonyms as extra BM25 query words")
     ap.add_argument("--against", help="with --expand: the unexpanded run's --cache, the baseline")
+    ap.add_argument("--max-synset", type=int, default=0, help="only synsets of at most this many lemmas")
     args = ap.parse_args()
+    synonyms_module.MAX_SYNSET = args.max_synset
     if args.expand:
         retrieve.query_lemmas = _expanded_query_lemmas
     if args.cache and Path(args.cache).exists():

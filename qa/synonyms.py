@@ -8,10 +8,12 @@ They ship offline in PyPI's ``wiki-ru-wordnet`` (MIT package; its data is derive
 Russian Wiktionary, CC BY-SA) as an SQLite file, ``database/wikiwordnet.db``, table
 ``synsets(synset_id, lemma, definition)``.
 
-Read here directly rather than through the package's ``WikiWordnet`` object: its look-up
-by lemma scans the 115 000-row table (no index on ``lemma``: ~50 ms a word), and we need
-only the lemmas of synsets with two or more of them (~18 000 rows). Those are read once,
-on first use (~0.2 s), into a dictionary; each lemma's synonym set is then cached. ё is
+Read here directly rather than through the package's ``WikiWordnet`` object, which loads
+every synset with its definitions and hypernyms into Python objects when it is made
+(measured: 7.3 s and ~190 MB on the shared machine); an SQL look-up per lemma would scan
+the 115 000-row table (no index on ``lemma``: ~50 ms a word). We need only the lemmas of
+synsets with two or more of them (~18 000 rows): read once, on first use (0.35–1 s,
+~16 MB), into a dictionary; each lemma's synonym set is then cached. ё is
 folded to е as ``index.lemmas`` does, and multi-word entries are dropped (the index
 stores single-word lemmas).
 """
@@ -21,6 +23,7 @@ import sqlite3
 from functools import lru_cache
 from importlib.resources import files
 
+MAX_SYNSET = 0          # >0: only synsets of at most this many lemmas (tighter, fewer hubs)
 _QUERY = ("SELECT synset_id, lemma FROM synsets WHERE synset_id IN "
           "(SELECT synset_id FROM synsets GROUP BY synset_id HAVING COUNT(DISTINCT lemma) > 1)")
 
@@ -44,7 +47,8 @@ def _synsets() -> tuple[dict[str, tuple[int, ...]], dict[int, tuple[str, ...]]]:
         if word and " " not in word and "-" != word[0]:
             members.setdefault(sid, set()).add(word)
     by_word: dict[str, list[int]] = {}
-    sets = {sid: tuple(sorted(ws)) for sid, ws in members.items() if len(ws) > 1}
+    sets = {sid: tuple(sorted(ws)) for sid, ws in members.items()
+            if len(ws) > 1 and (not MAX_SYNSET or len(ws) <= MAX_SYNSET)}
     for sid, ws in sets.items():
         for w in ws:
             by_word.setdefault(w, []).append(sid)
