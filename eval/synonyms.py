@@ -16,6 +16,11 @@ synsets with two or more of them (~18 000 rows): read once, on first use (0.35�
 ~16 MB), into a dictionary; each lemma's synonym set is then cached. ё is
 folded to е as ``index.lemmas`` does, and multi-word entries are dropped (the index
 stores single-word lemmas).
+
+Measured as a ranking signal (``eval.synonym_trial``: a feature of either stage, or BM25
+query expansion) and **not kept**: no variant lifted any set significantly, and the whole
+thesaurus cost XQuAD passage significantly (README «Synonyms from a thesaurus»). Kept in
+``eval`` with its optional dependency (``muniqa[thesaurus]``) so the trial can be repeated.
 """
 from __future__ import annotations
 
