@@ -52,6 +52,41 @@ def _expanded_query_lemmas(question: str, gazetteer: bool = True) -> list[str]:
     return list(dict.fromkeys(toks + [s for t in toks for s in sorted(synonyms(t))]))
 
 
+class _Weighted(list):
+    """The question's lemmas, carrying its synonyms for BM25 at ``weight`` each."""
+    synonyms: list[str] = []
+    weight = 1.0
+
+
+def _weighted_query_lemmas(question: str, gazetteer: bool = True) -> list[str]:
+    out = _Weighted(_query_lemmas(question, gazetteer))
+    out.synonyms = [s for s in dict.fromkeys(s for t in out for s in sorted(synonyms(t))) if s not in out]
+    return out
+
+
+def _weigh_bm25(weight: float) -> None:
+    """BM25 with the synonyms of a ``_Weighted`` query at ``weight`` of a question word:
+    score(question) + weight · score(synonyms), top list scored exhaustively (trial only)."""
+    from muniqa.index.bm25 import LexicalIndex as BM25Index
+    from muniqa.index.topn import top_positive
+    _Weighted.weight = weight
+    top, scores_of = BM25Index.top, BM25Index.scores_of
+
+    def weighted_top(self, q, n, mask=None, pruned=None, way=None):
+        if not isinstance(q, _Weighted) or not q.synonyms or self._model is None:
+            return top(self, q, n, mask, pruned, way)
+        sc = self.scores(list(q), mask) + np.float32(weight) * self.scores(q.synonyms, mask)
+        ids = top_positive(sc, n, mask).astype(np.int64)
+        return ids, sc[ids]
+
+    def weighted_scores_of(self, q, rows, mask=None):
+        out = scores_of(self, list(q), rows, mask)
+        if isinstance(q, _Weighted) and q.synonyms:
+            out = out + np.float32(weight) * scores_of(self, q.synonyms, rows, mask)
+        return out
+    BM25Index.top, BM25Index.scores_of = weighted_top, weighted_scores_of
+
+
 def gather(sets: list[str]) -> list[dict]:
     """The answerable questions of ``sets`` with everything the variants are fitted on."""
     _, _, weights = ranker.load_weights()
@@ -88,10 +123,14 @@ def main() -> None:
     ap.add_argument("--cache", help="pickle of the gathered questions: written once, read after")
     ap.add_argument("--expand", action="store_true", help="synonyms as extra BM25 query words")
     ap.add_argument("--against", help="with --expand: the unexpanded run's --cache, the baseline")
+    ap.add_argument("--weight", type=float, default=1.0, help="with --expand: a synonym's BM25 weight")
     ap.add_argument("--max-synset", type=int, default=0, help="only synsets of at most this many lemmas")
     args = ap.parse_args()
     synonyms_module.MAX_SYNSET = args.max_synset
-    if args.expand:
+    if args.expand and args.weight != 1.0:
+        retrieve.query_lemmas = _weighted_query_lemmas
+        _weigh_bm25(args.weight)
+    elif args.expand:
         retrieve.query_lemmas = _expanded_query_lemmas
     if args.cache and Path(args.cache).exists():
         rows = pickle.loads(Path(args.cache).read_bytes())
