@@ -1,0 +1,153 @@
+"""Abbreviations a document defines for itself, and passage tokens that hold both forms.
+
+Russian official documents name a body or a term once in full and then only by a short
+form: «Государственный комитет Республики Башкортостан по строительству и архитектуре
+(далее - Госстрой РБ)», «Российской инфраструктуры пространственных данных (РИПД)», «300
+зачетных единиц (далее - з.е.)», or a glossary row «ПДн | Персональные данные». People ask
+in either form («Кто руководит Госстроем Башкортостана?», «Сколько зачетных единиц…» of a
+table that says «з.е.»), and BM25 and the coverage features saw unrelated words. So each
+passage's lexical tokens also get, once, the other form of every definition its own
+document makes: the long form's lemmas where the short form stands, the short form's where
+the long form stands. Only the document's own definitions count, so «ПД» of one document
+(«пространственные данные») does not become another's «персональные данные».
+
+Why hand-written: no Russian abbreviation resolver is installable (PyPI has none for
+Russian in the package lists; pymorphy3 only tags «РФ», «МЧС» as ``Abbr`` and lemmatises
+them to themselves, so it gives no long form). The finder is the Schwartz–Hearst idea (a
+parenthesised short form after its long form; the short form's letters found in order in
+the long form, its first letter starting the long form's first word), with Russian's
+«(далее - X)» and glossary rows, and the long form matched in other passages by the first
+letters of its lemmas, because an inflected long form («персональных данных» against the
+definition's «персональные данные») may get another lemma from pymorphy3.
+Ordinary words named by «(далее - Правила)», «(далее - граждане)» are left alone: they are
+common nouns every passage uses, and giving them a long form only added noise.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .lemmas import lemmas
+
+# Bump when what ``expand`` adds to passage tokens changes: an index written under another
+# version gets its tokens made again (vectors reused: the embedded text did not change).
+LEXICAL_TOKENS_VERSION = 2        # 1 (no field in the manifest): tokens without abbreviations
+
+MAX_LONG_WORDS = 12               # a long form is found among the 12 words before its short form
+STEM = 5                          # long forms are matched by their lemmas' first letters
+_BOUNDARY = re.compile(r"[.;:!?|()\n\[\]]")
+_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_FUNCTION = frozenset("и в во на по о об от с со к ко для из или а также при за до".split())
+_DEFINED = re.compile(r"\(\s*(?:далее\s+(?:также\s+|соответственно\s+)?[-–—]\s*)?([^()\n]{1,40}?)\s*\)")
+_GLOSSARY = re.compile(r"^\s*([^\s|]{2,12})\s*(?:\||\s[-–—]\s)\s*([^|\n]{3,120}?)\s*$", re.M)
+_DOTTED = re.compile(r"^(?:[а-яё]{1,4}\.){2,}$")
+
+
+def _acronym(word: str) -> bool:
+    """«РИПД», «ПДн», «РБ», «з.е.»: two capitals at least, or lowercase letters with dots."""
+    return sum(c.isupper() for c in word) >= 2 or bool(_DOTTED.match(word))
+
+
+def _short_form(text: str) -> str | None:
+    """The short form if it looks like one: at most four words, no digits (laws «№ 152-ФЗ»
+    are cited, not defined), one of them an acronym, Cyrillic."""
+    text = text.strip(" *«»\"'")
+    words = text.split()
+    if (not 1 <= len(words) <= 4 or any(c.isdigit() or c in ",;" for c in text)
+            or not re.search("[а-яё]", text, re.I) or not (text[0].isupper() or _DOTTED.match(text))):
+        return None          # «военнослужащие МЧС России»: a group of people named, not an abbreviation
+    return text if any(_acronym(w.strip("«»\"'")) for w in words) else None
+
+
+def _key_letters(short: str) -> str:
+    """The letters a long form must hold in order: the capitals («ГРБ» of «Госстрой РБ»), or
+    every letter of a dotted lowercase form («зе» of «з.е.»)."""
+    caps = "".join(c for c in short if c.isupper())
+    return (caps if len(caps) >= 2 else "".join(c for c in short if c.isalpha())).lower()
+
+
+def _in_order(letters: str, text: str) -> bool:
+    it = iter(text)
+    return all(c in it for c in letters)
+
+
+def _long_form(before: str, short: str) -> str | None:
+    """The shortest run of the words before the short form that starts with its first key
+    letter and holds all its key letters in order (Schwartz–Hearst), within one clause."""
+    cut = max((m.end() for m in _BOUNDARY.finditer(before)), default=0)
+    words = [(m.start(), m.group()) for m in _WORDS.finditer(before, cut)][-MAX_LONG_WORDS:]
+    letters = _key_letters(short)
+    if len(letters) < 2:
+        return None
+    for k in range(len(words) - 2, -1, -1):          # two words at least
+        start, word = words[k]
+        low = word.lower()
+        if low in _FUNCTION or low[0] != letters[0]:
+            continue
+        span = before[start:].strip(" «»\"',–—-")
+        if _in_order(letters, span.lower().replace("ё", "е")):
+            return " ".join(span.split())
+    return None
+
+
+def find_definitions(text: str) -> dict[str, str]:
+    """Short form -> long form, as ``text`` defines them (the first definition of each)."""
+    found: dict[str, str] = {}
+    for m in _DEFINED.finditer(text):
+        short = _short_form(m.group(1))
+        if short and short not in found:
+            long = _long_form(text[max(0, m.start() - 300):m.start()], short)
+            if long:
+                found[short] = long
+    for m in _GLOSSARY.finditer(text):
+        short, long = _short_form(m.group(1)), " ".join(m.group(2).split()).rstrip(".")
+        if short and short not in found and len(long.split()) <= MAX_LONG_WORDS \
+                and long[:1].lower() == _key_letters(short)[:1] and _in_order(_key_letters(short), long.lower()):
+            found[short] = long
+    return found
+
+
+def _stems(tokens: Sequence[str]) -> list[str]:
+    return [t[:STEM] for t in tokens]
+
+
+def _holds(seq: list[str], run: list[str]) -> bool:
+    n = len(run)
+    return n > 0 and any(seq[i:i + n] == run for i in range(len(seq) - n + 1))
+
+
+class Expander:
+    """A document's definitions as token runs, to add each form's lemmas where the other stands."""
+
+    def __init__(self, definitions: dict[str, str]):
+        self.pairs = []
+        for short, long in definitions.items():
+            s, l = lemmas(short), lemmas(long)
+            if s and l and set(s) != set(l):
+                self.pairs.append((s, l))
+
+    def expand(self, tokens: list[str]) -> list[str]:
+        """``tokens`` with, once each, the lemmas of the other form of every definition
+        present that the passage does not already hold."""
+        if not self.pairs:
+            return tokens
+        have, stems, added = set(tokens), _stems(tokens), []
+        for short, long in self.pairs:
+            if _holds(tokens, short):
+                added += [t for t in long if t not in have]
+            elif _holds(stems, _stems(long)):
+                added += [t for t in short if t not in have]
+            have.update(added)
+        return tokens + added if added else tokens
+
+
+def abbrev_tokens(tokens: list[list[str]], doc_ids: Sequence[str], documents: dict) -> list[list[str]]:
+    """Each passage's tokens expanded by its own document's definitions (``documents``:
+    doc id -> Document; each document's text is searched once)."""
+    expanders: dict[str, Expander] = {}
+    out = []
+    for toks, doc_id in zip(tokens, doc_ids):
+        if doc_id not in expanders:
+            expanders[doc_id] = Expander(find_definitions(documents[doc_id].text))
+        out.append(expanders[doc_id].expand(toks))
+    return out
