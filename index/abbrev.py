@@ -15,7 +15,8 @@ Why hand-written: no Russian abbreviation resolver is installable (PyPI has none
 Russian in the package lists; pymorphy3 only tags «РФ», «МЧС» as ``Abbr`` and lemmatises
 them to themselves, so it gives no long form). The finder is the Schwartz–Hearst idea (a
 parenthesised short form after its long form; the short form's letters found in order in
-the long form, its first letter starting the long form's first word), with Russian's
+the long form, its first letter starting the long form's first word; here its capitals must
+start words), with Russian's
 «(далее - X)» and glossary rows, and the long form matched in other passages by the first
 letters of its lemmas, because an inflected long form («персональных данных» against the
 definition's «персональные данные») may get another lemma from pymorphy3.
@@ -31,7 +32,7 @@ from .lemmas import lemmas
 
 # Bump when what ``expand`` adds to passage tokens changes: an index written under another
 # version gets its tokens made again (vectors reused: the embedded text did not change).
-LEXICAL_TOKENS_VERSION = 2        # 1 (no field in the manifest): tokens without abbreviations
+LEXICAL_TOKENS_VERSION = 3        # 1 (no field in the manifest): tokens without abbreviations; 2: a looser finder
 
 MAX_LONG_WORDS = 12               # a long form is found among the 12 words before its short form
 STEM = 5                          # long forms are matched by their lemmas' first letters
@@ -60,49 +61,58 @@ def _short_form(text: str) -> str | None:
 
 
 def _key_letters(short: str) -> str:
-    """The letters a long form must hold in order: the capitals («ГРБ» of «Госстрой РБ»), or
-    every letter of a dotted lowercase form («зе» of «з.е.»)."""
+    """The letters that must start words of the long form, in order: the capitals («гас»
+    and «у» of «ГАС «Управление»», «пд» of «ПДн», «грб» of «Госстрой РБ»), or the letters of
+    a dotted lowercase form («зе» of «з.е.»)."""
     caps = "".join(c for c in short if c.isupper())
-    return (caps if len(caps) >= 2 else "".join(c for c in short if c.isalpha())).lower()
+    return (caps if len(caps) >= 2 else "".join(c for c in short if c.isalpha())).lower().replace("ё", "е")
 
 
-def _in_order(letters: str, text: str) -> bool:
-    it = iter(text)
-    return all(c in it for c in letters)
+def _initials_hold(letters: str, span: str) -> bool:
+    """Do words of ``span`` (parts of hyphenated words apart: «Жилищно-коммунальное») start
+    with ``letters`` in order? Stricter than Schwartz–Hearst's letters anywhere, which took
+    «в городе Шаньтоу (КНР)» for a definition of «КНР»."""
+    initials = (w[0] for w in re.split(r"[^\w]+|_", span.lower().replace("ё", "е")) if w)
+    return all(c in initials for c in letters)
 
 
-def _long_form(before: str, short: str) -> str | None:
-    """The shortest run of the words before the short form that starts with its first key
-    letter and holds all its key letters in order (Schwartz–Hearst), within one clause."""
+def _long_form(before: str, short: str, max_words: int) -> str | None:
+    """The shortest run of at least two words just before the short form, within one
+    clause and ``max_words``, whose first word starts with the short form's first key
+    letter and whose words start with all its key letters in order."""
     cut = max((m.end() for m in _BOUNDARY.finditer(before)), default=0)
-    words = [(m.start(), m.group()) for m in _WORDS.finditer(before, cut)][-MAX_LONG_WORDS:]
+    words = [(m.start(), m.group()) for m in _WORDS.finditer(before, cut)][-max_words:]
     letters = _key_letters(short)
     if len(letters) < 2:
         return None
-    for k in range(len(words) - 2, -1, -1):          # two words at least
+    for k in range(len(words) - 2, -1, -1):
         start, word = words[k]
-        low = word.lower()
+        low = word.lower().replace("ё", "е")
         if low in _FUNCTION or low[0] != letters[0]:
             continue
         span = before[start:].strip(" «»\"',–—-")
-        if _in_order(letters, span.lower().replace("ё", "е")):
+        if _initials_hold(letters, span):
             return " ".join(span.split())
     return None
 
 
 def find_definitions(text: str) -> dict[str, str]:
-    """Short form -> long form, as ``text`` defines them (the first definition of each)."""
+    """Short form -> long form, as ``text`` defines them (the first definition of each).
+    A bare «(РИПД)» takes a long form of at most Schwartz–Hearst's min(|A| + 5, 2|A|)
+    words; «(далее - Госстрой РБ)» says it defines, so up to ``MAX_LONG_WORDS``."""
     found: dict[str, str] = {}
     for m in _DEFINED.finditer(text):
         short = _short_form(m.group(1))
         if short and short not in found:
-            long = _long_form(text[max(0, m.start() - 300):m.start()], short)
+            n = len(_key_letters(short))
+            limit = MAX_LONG_WORDS if m.group(0)[1:].lstrip().startswith("далее") else min(n + 5, 2 * n)
+            long = _long_form(text[max(0, m.start() - 300):m.start()], short, limit)
             if long:
                 found[short] = long
     for m in _GLOSSARY.finditer(text):
         short, long = _short_form(m.group(1)), " ".join(m.group(2).split()).rstrip(".")
         if short and short not in found and len(long.split()) <= MAX_LONG_WORDS \
-                and long[:1].lower() == _key_letters(short)[:1] and _in_order(_key_letters(short), long.lower()):
+                and long[:1].lower() == _key_letters(short)[:1] and _initials_hold(_key_letters(short), long):
             found[short] = long
     return found
 
@@ -141,13 +151,24 @@ class Expander:
         return tokens + added if added else tokens
 
 
-def abbrev_tokens(tokens: list[list[str]], doc_ids: Sequence[str], documents: dict) -> list[list[str]]:
-    """Each passage's tokens expanded by its own document's definitions (``documents``:
-    doc id -> Document; each document's text is searched once)."""
-    expanders: dict[str, Expander] = {}
-    out = []
-    for toks, doc_id in zip(tokens, doc_ids):
-        if doc_id not in expanders:
-            expanders[doc_id] = Expander(find_definitions(documents[doc_id].text))
-        out.append(expanders[doc_id].expand(toks))
+def abbrev_tokens(tokens: list[list[str]], doc_ids: Sequence[str], definitions: dict[str, dict[str, str]]
+                  ) -> list[list[str]]:
+    """Each passage's tokens expanded by its own document's ``definitions`` (doc id -> map)."""
+    expanders = {d: Expander(defs) for d, defs in definitions.items()}
+    return [expanders[d].expand(toks) if d in expanders else toks for toks, d in zip(tokens, doc_ids)]
+
+
+def stored_definitions(manifest: dict | None, fresh: dict[str, dict[str, str]], documents: Sequence[str]
+                       ) -> dict[str, dict[str, str]]:
+    """The manifest's ``abbreviations`` (doc id -> short form -> long form) for ``documents``:
+    the fresh documents' maps, the kept ones' from the previous manifest. Kept in the
+    manifest so the map is written, versioned and swapped in with the index it made, and a
+    kept document is not searched again on every update."""
+    old = (manifest or {}).get("abbreviations")
+    old = old if isinstance(old, dict) else {}
+    out = {}
+    for doc_id in documents:
+        defs = fresh[doc_id] if doc_id in fresh else old.get(doc_id)
+        if isinstance(defs, dict) and defs:
+            out[doc_id] = defs
     return out

@@ -35,7 +35,7 @@ from .lemmas import lemmas
 from .lock import writer_lock
 from .shard_split import refuse_update
 from .sentvec import SentenceVectors, sentence_texts
-from .abbrev import LEXICAL_TOKENS_VERSION, abbrev_tokens
+from .abbrev import LEXICAL_TOKENS_VERSION, abbrev_tokens, find_definitions, stored_definitions
 from .embed_reuse import VectorReuse, seed_replaced
 from .store import IndexData, check_compatible, load_index, read_manifest, write_index
 from .versions import clean_leftovers
@@ -284,7 +284,8 @@ class IndexBuilder:
         self.timings["chunk"] = self._chunk_seconds + time.perf_counter() - started
         started = time.perf_counter()
         new_tokens = self.encoder.lemmas(new_lexical) if self.encoder else [lemmas(t) for t in new_lexical]
-        tokens += abbrev_tokens(new_tokens, [c.doc_id for c in new_chunks], fresh)
+        defined = {d: find_definitions(doc.text) for d, doc in fresh.items()}
+        tokens += abbrev_tokens(new_tokens, [c.doc_id for c in new_chunks], defined)
         self.timings["lemmatize"] = time.perf_counter() - started
         chunks += new_chunks
         started = time.perf_counter()
@@ -305,6 +306,8 @@ class IndexBuilder:
             "documents": [{"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256, **asdict(d.meta)}
                           for d in documents],
             "removed": self._removed,
+            "abbreviations": stored_definitions(old.manifest if old is not None else None, defined,
+                                                [d.doc_id for d in documents]),
         }
         self._check_stop()
         started = time.perf_counter()
