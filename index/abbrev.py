@@ -11,17 +11,21 @@ document makes: the long form's lemmas where the short form stands, the short fo
 the long form stands. Only the document's own definitions count, so «ПД» of one document
 («пространственные данные») does not become another's «персональные данные».
 
-Why hand-written: no Russian abbreviation resolver is installable (PyPI has none for
-Russian in the package lists; pymorphy3 only tags «РФ», «МЧС» as ``Abbr`` and lemmatises
-them to themselves, so it gives no long form). The finder is the Schwartz–Hearst idea (a
-parenthesised short form after its long form; the short form's letters found in order in
-the long form, its first letter starting the long form's first word; here its capitals must
-start words), with Russian's
-«(далее - X)» and glossary rows, and the long form matched in other passages by the first
-letters of its lemmas, because an inflected long form («персональных данных» against the
-definition's «персональные данные») may get another lemma from pymorphy3.
-Ordinary words named by «(далее - Правила)», «(далее - граждане)» are left alone: they are
-common nouns every passage uses, and giving them a long form only added noise.
+Why hand-written: no Russian abbreviation resolver is installable. On PyPI, ``abbreviations``
+(0.2.5, 2019) is Schwartz–Hearst for English: letters matched anywhere in the long form
+(which takes «в городе Шаньтоу (КНР)» in a bundled report for a definition), no «(далее -
+X)», and it sets the root logger's level on import; ``abbr2words`` expands text-to-speech
+forms («т. е.», «напр.»), no acronyms. pymorphy3 only tags «РФ», «МЧС» as ``Abbr`` and
+lemmatises them to themselves, so it gives no long form either.
+
+The finder is the Schwartz–Hearst idea (a parenthesised short form after its long form, the
+short form's first letter starting the long form's first word), stricter: the short form's
+capitals must start words of the long form, in order; with Russian's «(далее - X)» and
+glossary rows. In other passages a long form is matched by the first letters of its lemmas,
+because an inflected long form («персональных данных» against the definition's
+«персональные данные») may get another lemma from pymorphy3. Ordinary words named by
+«(далее - Правила)», «(далее - граждане)» are left alone: common nouns used everywhere in
+their ordinary sense, which a long form would only blur.
 """
 from __future__ import annotations
 
