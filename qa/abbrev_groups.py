@@ -15,12 +15,14 @@ from __future__ import annotations
 from muniqa.index.abbrev import STEM
 from muniqa.index.lemmas import lemmas
 
-_PAIRS: dict[int, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+Pairs = list[tuple[tuple[str, ...], tuple[str, ...]]]
+_PAIRS: dict[int, tuple[dict[str, Pairs], dict[str, Pairs]]] = {}
 
 
-def _pairs(manifest: dict) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """(short form's lemmas, long form's lemmas) of every definition in the index, once per
-    manifest object (an index version)."""
+def _pairs(manifest: dict) -> tuple[dict[str, Pairs], dict[str, Pairs]]:
+    """(short form's lemmas, long form's lemmas) of every definition in the index, by the
+    short form's first lemma and by the long form's first stem; once per manifest object (an
+    index version), so a question looks up only the definitions its words can start."""
     key = id(manifest)
     if key not in _PAIRS:
         found = set()
@@ -30,28 +32,34 @@ def _pairs(manifest: dict) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
                 s, l = tuple(lemmas(short)), tuple(lemmas(long))
                 if s and l and set(s) != set(l):
                     found.add((s, l))
+        by_short: dict[str, Pairs] = {}
+        by_long: dict[str, Pairs] = {}
+        for s, l in sorted(found):
+            by_short.setdefault(s[0], []).append((s, l))
+            by_long.setdefault(l[0][:STEM], []).append((s, l))
         if len(_PAIRS) > 8:
             _PAIRS.clear()
-        _PAIRS[key] = sorted(found)
+        _PAIRS[key] = (by_short, by_long)
     return _PAIRS[key]
 
 
 def with_abbreviations(question: str, groups: list[set[str]], manifest: dict) -> list[set[str]]:
     """``groups`` (``retrieve.query_groups`` of ``question``) with the other forms added."""
-    pairs = _pairs(manifest)
-    if not pairs:
+    by_short, by_long = _pairs(manifest)
+    if not by_short:
         return groups
     words = list(dict.fromkeys(lemmas(question)))
     if len(words) != len(groups):
         return groups
     stems = [w[:STEM] for w in words]
     out = [set(g) for g in groups]
-    for short, long in pairs:
+    for short, long in {p for w in words for p in by_short.get(w, ())}:
         if all(s in words for s in short):
             for i, w in enumerate(words):
                 if w in short:
                     out[i].update(long)
-        elif all(t[:STEM] in stems for t in long):
+    for short, long in {p for st in stems for p in by_long.get(st, ())}:
+        if all(t[:STEM] in stems for t in long) and not all(s in words for s in short):
             long_stems = {t[:STEM] for t in long}
             for i, st in enumerate(stems):
                 if st in long_stems:
