@@ -138,7 +138,7 @@ class Expander:
         for short, long in definitions.items():
             s, l = lemmas(short), lemmas(long)
             if s and l and set(s) != set(l):
-                self.pairs.append((s, l))
+                self.pairs.append((s, l, _stems(l)))
 
     def expand(self, tokens: list[str]) -> list[str]:
         """``tokens`` with, once each, the lemmas of the other form of every definition
@@ -146,10 +146,11 @@ class Expander:
         if not self.pairs:
             return tokens
         have, stems, added = set(tokens), _stems(tokens), []
-        for short, long in self.pairs:
-            if _holds(tokens, short):
+        stem_set = set(stems)
+        for short, long, long_stems in self.pairs:       # the set tests first: most pairs are absent
+            if set(short) <= have and _holds(tokens, short):
                 added += [t for t in long if t not in have]
-            elif _holds(stems, _stems(long)):
+            elif set(long_stems) <= stem_set and _holds(stems, long_stems):
                 added += [t for t in short if t not in have]
             have.update(added)
         return tokens + added if added else tokens
