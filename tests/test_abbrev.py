@@ -27,6 +27,7 @@ pytestmark = pytest.mark.skipif(REAL is None, reason="../shared/realdocs-dev is 
                                                      "(set MUNIQA_SHARED to the shared folder)")
 FGOS = "html_order_minobrnauki_fgos_tables.html"                 # «300 зачетных единиц (далее - з.е.)»
 BASHKORTOSTAN = "html_ext_plaintext_pd_rules_bashkortostan.html"  # «(далее - Госстрой РБ)», glossary rows
+SMALL = "html_cp1251_no_charset_sample.html"                    # defines nothing
 PRACTICE_ROW = "Блок 2 | Практика | не менее 24"
 
 
@@ -74,6 +75,8 @@ def test_index_of_the_old_tokens_is_tokenized_again_with_its_vectors_kept(fgos, 
     again = Muniqa(index, progress=False).data
     assert [c.text for c in again.chunks] == [c.text for c in fgos.data.chunks]
     np.testing.assert_array_equal(np.asarray(again.vectors), np.asarray(fgos.data.vectors))
+    Muniqa(index, progress=False).index([REAL / SMALL])              # another file added: the map stays
+    assert read_manifest(index)["abbreviations"][FGOS.removesuffix(".html")]["з.е."] == "зачетных единиц"
 
 
 def test_passage_in_the_long_form_gets_the_short_form(muniqa_home):
