@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 SIGNATURE_LABEL = "Подпись руководителя: кто подписал документ, кто его руководитель"
 SIGNATURE_WORDS = "Подпись: документ подписал руководитель, который руководит"   # the verbs of the questions, for BM25
+CLOSING_WORDS = 25         # «4. Контроль за исполнением настоящего приказа оставляю за собой.»
+SHORT_SECTION_WORDS = 40   # a section body of a few label–value lines
+_NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVXLC]{1,6}\.)\s+\S")
 CAPTION_WORDS = 30          # a caption is a line or two; a longer paragraph above is prose
 CAPTION_PARAGRAPHS = 2      # «Перечень … приведен в таблице № 1» / «Таблица № 1»
 HEADER_PARAGRAPHS = 6      # issuer, kind, place, date and number come before an act's title
@@ -33,15 +36,37 @@ _LOOK_BACK = 20000          # characters searched above a table's chunk for its 
 _CELL = " | "
 
 
-def endmatter_bounds(text: str) -> list[int]:
-    """Offsets where a passage must start or end: around every signature block."""
-    return sorted({b for s, e in signature_spans(text) for b in (s, e) if 0 < b < len(text)})
+def passage_bounds(doc: Document) -> list[int]:
+    """Where the chunker cuts ``doc`` into spans (each ends at one of them, the last at the
+    text's end): at its section headings, and around every signature block, which takes with
+    it the act's closing line right above it («Контроль за исполнением настоящего приказа
+    оставляю за собой.»): it names what is signed, and a passage of three words alone is what
+    the second stage learnt never answers (``rerank``: ``log_words``). A position line the
+    cleaner took for a heading («Председатель Правительства» over «Российской Федерации
+    Д.Медведев») does not cut a signature in two."""
+    text = doc.text
+    blocks = [(_closing_start(text, s), e) for s, e in signature_spans(text)]
+    bounds = {off for off, _ in doc.headings if not any(s < off < e for s, e in blocks)}
+    bounds |= {b for block in blocks for b in block}
+    return sorted(b for b in bounds if 0 < b < len(text)) + [len(text)]
+
+
+def _closing_start(text: str, start: int) -> int:
+    """Where the short paragraph right above a signature starts (``start`` when there is none)."""
+    above = text.rfind("\n\n", 0, max(0, start - 2))
+    para = text[above + 2 if above >= 0 else 0:start]
+    if not para.strip() or len(para.split()) > CLOSING_WORDS or _CELL in para or "\n\n" in para.strip():
+        return start
+    return above + 2 if above >= 0 else 0
 
 
 def is_signature(chunk: Chunk) -> bool:
+    """A passage that ends in a signature block with at most its closing line above it."""
     text = chunk.text.strip()
     spans = signature_spans(text)
-    return len(spans) == 1 and spans[0][0] == 0 and len(text[spans[0][1]:].strip()) <= 3
+    if not spans or len(text[spans[-1][1]:].strip()) > 3:
+        return False
+    return len(text[:spans[-1][0]].split()) <= CLOSING_WORDS
 
 
 def table_caption(chunk: Chunk, doc: Document) -> str:
@@ -87,4 +112,17 @@ def extra_head(chunk: Chunk, doc: Document, title: str, lexical: bool = False) -
             return [x for x in (act_header(doc), title, SIGNATURE_WORDS) if x]
         return [x for x in (title, SIGNATURE_LABEL) if x]
     caption = table_caption(chunk, doc)
-    return [caption] if caption else []
+    if caption:
+        return [caption]
+    return [title] if title and not lexical and is_short_section(chunk) else []
+
+
+def is_short_section(chunk: Chunk) -> bool:
+    """A whole numbered section of a few label–value lines («1.8. Сроки исполнения работ» /
+    «Окончание разработки – 15.11.08»): its words say nothing of what is being developed, which
+    every longer passage of the specification repeats, so BM25 and its sentences get the
+    document's title too."""
+    section = chunk.section.strip()
+    if not section or not _NUMBERED.match(section) or not chunk.text.startswith(section[:40]):
+        return False
+    return 3 <= len(chunk.text.split()) - len(section.split()) <= SHORT_SECTION_WORDS
