@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 SIGNATURE_LABEL = "Подпись руководителя: кто подписал документ, кто его руководитель"
 SIGNATURE_WORDS = "Подпись: документ подписал руководитель, который руководит"   # the verbs of the questions, for BM25
+_OPERATIVE = re.compile(r"(?:постановляет|постановляю|приказываю|ПРИКАЗЫВАЮ|ПОСТАНОВЛЯЕТ|ПОСТАНОВЛЯЮ|"
+                        r"определил|ОПРЕДЕЛИЛ|решил|РЕШИЛ|предлагаю|обязываю)\s*:")
+BODY_WORDS = 40            # a paragraph of prose this long: the body has begun
 CLOSING_WORDS = 25         # «4. Контроль за исполнением настоящего приказа оставляю за собой.»
 SHORT_SECTION_WORDS = 40   # a section body of a few label–value lines
 _NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVXLC]{1,6}\.)\s+\S")
@@ -45,10 +48,21 @@ def passage_bounds(doc: Document) -> list[int]:
     cleaner took for a heading («Председатель Правительства» over «Российской Федерации
     Д.Медведев») does not cut a signature in two."""
     text = doc.text
-    blocks = [(_closing_start(text, s), e) for s, e in signature_spans(text)]
+    blocks = [(_closing_start(text, s), e) for s, e in end_signatures(text)]
     bounds = {off for off, _ in doc.headings if not any(s < off < e for s, e in blocks)}
     bounds |= {b for block in blocks for b in block}
     return sorted(b for b in bounds if 0 < b < len(text)) + [len(text)]
+
+
+def end_signatures(text: str) -> list[tuple[int, int]]:
+    """The signature blocks after the body's first paragraph of prose or its operative word
+    («постановляет:», «приказываю:»): those of a title page
+    («Губернатор Санкт-Петербурга А.Д. Беглов» over «ПЛАН МЕРОПРИЯТИЙ …», «УТВЕРЖДАЮ …») stay
+    with the title they sign, which names what they signed."""
+    body = re.search(rf"(?:^|\n\n)((?:\S+[ \t]+){{{BODY_WORDS - 1},}}\S+)", text)
+    operative = _OPERATIVE.search(text)                # «… Правительство Российской Федерации постановляет:»
+    start = min(body.start(1) if body else len(text), operative.start() if operative else len(text))
+    return [(s, e) for s, e in signature_spans(text) if s > start]
 
 
 def _closing_start(text: str, start: int) -> int:
@@ -102,12 +116,16 @@ def act_header(doc: Document) -> str:
     return ""
 
 
+def _signs(chunk: Chunk, doc: Document) -> bool:
+    return is_signature(chunk) and any(s >= chunk.start and e <= chunk.end + 3 for s, e in end_signatures(doc.text))
+
+
 def extra_head(chunk: Chunk, doc: Document, title: str, lexical: bool = False) -> list[str]:
     """What goes in front of the passage beside its title, city and section: for a signature
     ``title`` (the document's title, when the caller does not put it there already) and a
     label, and for BM25 (``lexical``) also the act's header («ПРИКАЗ», who issued it: in
     capitals it only blurred the passage's vector); for a table its caption."""
-    if is_signature(chunk):
+    if _signs(chunk, doc):
         if lexical:
             return [x for x in (act_header(doc), title, SIGNATURE_WORDS) if x]
         return [x for x in (title, SIGNATURE_LABEL) if x]

@@ -120,3 +120,12 @@ def test_who_signed_or_heads_finds_the_signature_with_its_citation(signed_index,
     hit = next((p for p in passages if signature in p.text), None)
     assert hit is not None, [p.text[:60] for p in passages]
     assert hit.title in hit.citation and ("абзац" in hit.citation or "строк" in hit.citation)
+
+
+def test_signatures_of_a_title_page_stay_with_the_title_they_sign(muniqa_home):
+    """The bundled roadmap opens with both governors' signatures over «ПЛАН МЕРОПРИЯТИЙ …»:
+    cut apart, «Кто подписал план сотрудничества…?» found each name without the plan."""
+    from muniqa.corpus.loader import bundled_reports_dir
+    doc = load_document(bundled_reports_dir() / "spb-tomsk-oblast-roadmap-2020-2022.txt")
+    first = next(c for c in Chunker().chunk(doc) if "А.Д. Беглов" in c.text)
+    assert "С.А. Жвачкин" in first.text and "подписал" not in lexical_text(first, doc)
