@@ -30,7 +30,7 @@ _OPERATIVE = re.compile(r"(?:постановляет|постановляю|п�
 BODY_WORDS = 40            # a paragraph of prose this long: the body has begun
 CLOSING_WORDS = 25         # «4. Контроль за исполнением настоящего приказа оставляю за собой.»
 SHORT_SECTION_WORDS = 40   # a section body of a few label–value lines
-_NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVXLC]{1,6}\.)\s+\S")
+_NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+\S")   # «1.8. Сроки …»: a subsection, not a chapter «II. …»
 CAPTION_WORDS = 30          # a caption is a line or two; a longer paragraph above is prose
 CAPTION_PARAGRAPHS = 2      # «Перечень … приведен в таблице № 1» / «Таблица № 1»
 HEADER_PARAGRAPHS = 6      # issuer, kind, place, date and number come before an act's title
@@ -98,8 +98,8 @@ def table_caption(chunk: Chunk, doc: Document) -> str:
             continue                               # earlier rows of the same table
         if _CELL in para or len(para.split()) > CAPTION_WORDS or len(caption) == CAPTION_PARAGRAPHS:
             break
-        caption.insert(0, para.rstrip(" .:"))
-    return ". ".join(c for c in caption if c != chunk.section)
+        caption.insert(0, para.strip("\ufeff ").rstrip(" .:"))
+    return ". ".join(c for c in caption if c and c != chunk.section)
 
 
 def act_header(doc: Document) -> str:
