@@ -31,6 +31,7 @@ BODY_WORDS = 40            # a paragraph of prose this long: the body has begun
 CLOSING_WORDS = 25         # «4. Контроль за исполнением настоящего приказа оставляю за собой.»
 SHORT_SECTION_WORDS = 40   # a section body of a few label–value lines
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+\S")   # «1.8. Сроки …»: a subsection, not a chapter «II. …»
+_NUMBERED_ROW = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")   # «9. Сотрудничество в области труда …»
 CAPTION_WORDS = 30          # a caption is a line or two; a longer paragraph above is prose
 CAPTION_PARAGRAPHS = 2      # «Перечень … приведен в таблице № 1» / «Таблица № 1»
 HEADER_PARAGRAPHS = 6      # issuer, kind, place, date and number come before an act's title
@@ -96,8 +97,9 @@ def table_caption(chunk: Chunk, doc: Document) -> str:
             continue
         if _CELL in para and not caption:
             continue                               # earlier rows of the same table
-        if _CELL in para or len(para.split()) > CAPTION_WORDS or len(caption) == CAPTION_PARAGRAPHS:
-            break
+        if (_CELL in para or len(para.split()) > CAPTION_WORDS or len(caption) == CAPTION_PARAGRAPHS
+                or _NUMBERED_ROW.match(para)):
+            break                                  # a numbered paragraph is a section of its own, not a caption
         caption.insert(0, para.strip("\ufeff ").rstrip(" .:"))
     return ". ".join(c for c in caption if c and c != chunk.section)
 
