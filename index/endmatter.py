@@ -1,10 +1,12 @@
 """What a passage of an act's end matter or of a table says only through its place in the
 document, spelled out for the embedder and BM25 (``chunk.passage_text`` / ``lexical_text``).
 
-- A signature block («Министр Е.Н.Зиничев», ``corpus.signature``) is a passage of its own
-  (``endmatter_bounds`` are passage boundaries), and it is indexed with the document's title
-  and a phrase saying it is the signature of the head, so «Кто подписал приказ Минспорта?» and
-  «Кто руководит Госстроем?» reach three words that name neither the order nor signing.
+- A signature block after the body («Министр Е.Н.Зиничев», ``corpus.signature``) is a passage
+  of its own with the act's closing line (``passage_bounds`` are the chunker's cuts), indexed
+  with the document's title and a phrase saying it is the head's signature, so «Кто подписал
+  приказ Минспорта?» and «Кто руководит Госстроем?» reach words that name neither.
+- A numbered subsection of a few label–value lines («1.8. Сроки исполнения работ» /
+  «Окончание разработки – 15.11.08») has the document's title in front of its sentences.
 - A table's rows are indexed with its caption, the short paragraphs right above the table
   («Имеющийся состав СЗИ в ИСПДн приведет в таблице № 1», «Таблица № 1»), which the rows
   themselves («1. | VipNet Client 4.3 | 1160») never repeat.
