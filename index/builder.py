@@ -26,7 +26,7 @@ from muniqa.corpus.errors import CorpusError
 from muniqa.corpus.limits import max_passages
 
 from . import partners_store
-from .chunk import PASSAGE_TEXT_VERSION, lexical_text, passage_head, passage_text  # (also re-exported: older imports)
+from .chunk import PASSAGE_TEXT_VERSION, lexical_text, passage_head, passage_text, sentence_head  # (also re-exported: older imports)
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
 from .errors import Cancelled, IndexOpenError
@@ -75,7 +75,7 @@ class UpdateReport:
 
 def texts_of(chunk: Chunk, doc: Document) -> tuple[str, list[str]]:
     """The passage text and the sentence texts embedded for ``chunk``."""
-    return passage_text(chunk, doc), sentence_texts(chunk.text, passage_head(chunk, doc))
+    return passage_text(chunk, doc), sentence_texts(chunk.text, sentence_head(chunk, doc))
 
 
 def _doc_fingerprint(doc: Document) -> tuple[str, str]:
