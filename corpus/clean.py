@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .document import SourceLine
+from .signature import ends_signature
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _BOLD_ROW = re.compile(r"^\s*(?:<b>|\*\*)(.+?)(?:</b>|\*\*)\s*$", re.S)
@@ -185,6 +186,8 @@ def _starts_paragraph(prev: _Line, line: _Line, wrap_width: int) -> bool:
         return False                   # «Статья 12. Порядок ведения реестра» / «муниципальных услуг»
     if line.is_table or prev.is_table or line.is_heading or prev.is_heading:
         return True
+    if ends_signature(prev.text, line.text):
+        return True                    # «Министр В.Л.Мутко» / «Приложение N 1»: never one paragraph
     if line.is_note != prev.is_note or (line.is_note and _NOTE_MARK.match(line.text)):
         return True
     if line.text[:1] in ",.;:)»":

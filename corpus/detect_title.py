@@ -27,6 +27,9 @@ _INLINE_SUBJECT = re.compile(r"(?:№|N)\s*[\w-]+\s+((?:О|Об|Обо)\s.{10,30
                              r"Руководствуясь|На основании|В целях)|\n|$)")
 # Body text, not a title: starts in lowercase or with a body phrase.
 _NOT_A_TITLE = re.compile(r"^(?:[а-яё]|В\s+соответствии|На\s+основании|Руководствуясь|Настоящ)", )
+# A specification names itself in a line of its own, often quoted, under the organisation that
+# wrote it and a report it is an appendix of: that line, not the organisation, is its title.
+_SPEC_TITLE = re.compile(r"^[«\"]?((?:Частное\s+)?(?:Техническое\s+задание|Технические\s+требования)\s+(?:на|по|к)\s[^\n»\"]{10,})[»\"]?$")
 _TOC_LINE = re.compile(r"\s\d{1,3}\s*$")
 # Each topic is a pattern over lowercase text: phrases, so that "международного договора" in a
 # law or "Межрегиональная общественная организация" in a name is no evidence.
@@ -81,6 +84,10 @@ def detect_title(text: str, fallback: str) -> str:
                     break
                 block.append(nxt)
             return _shorten(_sentence_case(" ".join(block)))
+    for para in paras[:20]:                              # «Техническое задание на …» under its organisation
+        kind = _SPEC_TITLE.match(para)
+        if kind and _reads_as_russian(kind.group(1)):
+            return _shorten(kind.group(1))
     inline = _INLINE_SUBJECT.search(paras[0]) if paras else None
     if inline and _reads_as_russian(inline.group(1)):
         return _shorten(_sentence_case(inline.group(1)))

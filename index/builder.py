@@ -26,7 +26,7 @@ from muniqa.corpus.errors import CorpusError
 from muniqa.corpus.limits import max_passages
 
 from . import partners_store
-from .chunk import PASSAGE_TEXT_VERSION, lexical_text, passage_head, passage_text  # (also re-exported: older imports)
+from .chunk import PASSAGE_TEXT_VERSION, lexical_text, passage_head, passage_text, sentence_head  # (also re-exported: older imports)
 from .chunker import Chunk, Chunker, ChunkerSettings
 from .embedders import Embedder
 from .errors import Cancelled, IndexOpenError
@@ -35,6 +35,7 @@ from .lemmas import lemmas
 from .lock import writer_lock
 from .shard_split import refuse_update
 from .sentvec import SentenceVectors, sentence_texts
+from .abbrev import LEXICAL_TOKENS_VERSION, abbrev_tokens, find_definitions, stored_definitions
 from .embed_reuse import VectorReuse, seed_replaced
 from .store import IndexData, check_compatible, load_index, read_manifest, write_index
 from .versions import clean_leftovers
@@ -74,7 +75,7 @@ class UpdateReport:
 
 def texts_of(chunk: Chunk, doc: Document) -> tuple[str, list[str]]:
     """The passage text and the sentence texts embedded for ``chunk``."""
-    return passage_text(chunk, doc), sentence_texts(chunk.text, passage_head(chunk, doc))
+    return passage_text(chunk, doc), sentence_texts(chunk.text, sentence_head(chunk, doc))
 
 
 def _doc_fingerprint(doc: Document) -> tuple[str, str]:
@@ -110,6 +111,7 @@ class IndexBuilder:
         self.reuse_vectors = True     # each distinct text embedded once (embed_reuse)
         self.reuse: VectorReuse | None = None
         self._stale_text = False      # the live index embedded passages under another passage_text
+        self._stale_tokens = False    # ... or made its BM25 tokens under another LEXICAL_TOKENS_VERSION
 
     def _check_stop(self) -> None:
         if self.should_stop():
@@ -149,6 +151,10 @@ class IndexBuilder:
             self.say("настройки нарезки изменились: все документы нарезаются заново")
             return None
         self._stale_text = manifest.get("passage_text", 1) != PASSAGE_TEXT_VERSION
+        self._stale_tokens = manifest.get("lexical_tokens", 1) != LEXICAL_TOKENS_VERSION
+        if self._stale_tokens and not self._stale_text:
+            self.say("слова фрагментов для поиска изменились (сокращения документов): "
+                     "все документы индексируются заново, векторы сохраняются")
         if self._stale_text:
             self.say("текст фрагментов для поиска изменился (заголовок документа, шапки таблиц): "
                      "все документы индексируются заново")
@@ -169,7 +175,7 @@ class IndexBuilder:
         started = time.perf_counter()
         report = UpdateReport()
         self._chunked, self._chunk_seconds = {}, 0.0
-        self._stale_text = False
+        self._stale_text = self._stale_tokens = False
         previous = self._previous_manifest()
         tombstones = {(_where(t["source"]), t.get("sha256")): t for t in self._tombstones(previous)}
         known_ids, taken = self._recorded_ids(previous), set()
@@ -225,7 +231,7 @@ class IndexBuilder:
                 report.removed.append(doc_id)
                 tombstones[(_where(gone.source), gone.sha256)] = _tombstone(gone)
         self._removed = list(tombstones.values())
-        if self._stale_text:           # kept documents are cut and embedded again, none is lost
+        if self._stale_text or self._stale_tokens:   # kept documents are cut and embedded again, none is lost
             for doc_id, doc in kept.items():
                 if doc_id not in fresh:
                     fresh[doc_id] = doc
@@ -277,7 +283,9 @@ class IndexBuilder:
                 new_sentences.append(sentences)
         self.timings["chunk"] = self._chunk_seconds + time.perf_counter() - started
         started = time.perf_counter()
-        tokens += self.encoder.lemmas(new_lexical) if self.encoder else [lemmas(t) for t in new_lexical]
+        new_tokens = self.encoder.lemmas(new_lexical) if self.encoder else [lemmas(t) for t in new_lexical]
+        defined = {d: find_definitions(doc.text) for d, doc in fresh.items()}
+        tokens += abbrev_tokens(new_tokens, [c.doc_id for c in new_chunks], defined)
         self.timings["lemmatize"] = time.perf_counter() - started
         chunks += new_chunks
         started = time.perf_counter()
@@ -294,9 +302,12 @@ class IndexBuilder:
                          "dim": self.embedder.dim},
             "chunker": asdict(self.chunker.settings),
             "passage_text": PASSAGE_TEXT_VERSION,
+            "lexical_tokens": LEXICAL_TOKENS_VERSION,
             "documents": [{"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256, **asdict(d.meta)}
                           for d in documents],
             "removed": self._removed,
+            "abbreviations": stored_definitions(old.manifest if old is not None else None, defined,
+                                                [d.doc_id for d in documents]),
         }
         self._check_stop()
         started = time.perf_counter()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from .endmatter import extra_head
 from .tables import looks_like_header
 
 if TYPE_CHECKING:
@@ -18,7 +19,9 @@ if TYPE_CHECKING:
 # re-embedded on its next update (``builder``), and read as it is before.
 # 1 (no field in the manifest): city and section. 7: the document's short title in front (not
 # in what BM25 reads, ``lexical_text``), and a table's header row in front of its later passages.
-PASSAGE_TEXT_VERSION = 7
+# 8: a signature block is a passage of its own, indexed (BM25 too) with the document's title and
+# a label; a table's passages carry its caption (``endmatter``).
+PASSAGE_TEXT_VERSION = 8
 TITLE_WORDS = 20        # a title past its first 20 words is its subject at length (detect_title cuts at 160 characters)
 
 
@@ -51,6 +54,20 @@ def passage_head(chunk: Chunk, doc: Document) -> str:
     return ". ".join(x for x in (doc.meta.city, chunk.section) if x)
 
 
+def sentence_head(chunk: Chunk, doc: Document) -> str:
+    """What goes in front of each sentence embedded apart (``sentvec``): the head, and for a
+    signature or a table what ``endmatter`` adds, so «Министр В.Л.Мутко» alone is not the
+    best sentence of a passage that says whose signature it is."""
+    return ". ".join(x for x in (passage_head(chunk, doc), *extra_head(chunk, doc, short_title(doc))) if x)
+
+
+def evidence_head(chunk: Chunk, doc: Document) -> str:
+    """What the second stage (``qa.answerable``) counts as held by every sentence of the
+    passage: the head, and what BM25 reads in front of a signature or a table (its words:
+    «подписал», «руководит», the act's kind and issuer; the caption)."""
+    return ". ".join(x for x in (passage_head(chunk, doc), *extra_head(chunk, doc, "", lexical=True)) if x)
+
+
 def short_title(doc: Document) -> str:
     """The document's title cut to its first words, or "" when it says nothing the head does
     not: a file name or id standing in for a title, a table row taken for one, or a city's
@@ -70,7 +87,7 @@ def passage_text(chunk: Chunk, doc: Document) -> str:
     Mogilev in Khabarovsk's report still says it is Khabarovsk's, and one of five similar
     personal-data orders says whose order it is («Минспорт», «МЧС»). What is shown stays
     ``chunk.text``."""
-    return _headed(chunk, doc, short_title(doc))
+    return _headed(chunk, doc, short_title(doc), lexical=False)
 
 
 def lexical_text(chunk: Chunk, doc: Document) -> str:
@@ -78,10 +95,11 @@ def lexical_text(chunk: Chunk, doc: Document) -> str:
     document took BM25's first place from the passage that really is about them («Кто
     подписал план сотрудничества…»: README, Quality), while in the passage vector they tell
     the documents apart."""
-    return _headed(chunk, doc, "")
+    return _headed(chunk, doc, "", lexical=True)
 
 
-def _headed(chunk: Chunk, doc: Document, title: str) -> str:
+def _headed(chunk: Chunk, doc: Document, title: str, lexical: bool) -> str:
     header = chunk.table_header if looks_like_header(chunk.table_header) else ""
-    head = ". ".join(x for x in (title, passage_head(chunk, doc), header) if x)
+    extra = extra_head(chunk, doc, short_title(doc) if lexical else "", lexical)    # signature, table caption
+    head = ". ".join(x for x in (title, passage_head(chunk, doc), *extra, header) if x)
     return f"{head}.\n{chunk.text}" if head else chunk.text

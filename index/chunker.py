@@ -17,6 +17,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitte
 
 from muniqa.corpus.document import Document
 
+from .endmatter import passage_bounds
 from .chunk import Chunk, ChunkerSettings  # noqa: F401  (re-exported: the records live apart)
 from .lemmas import count_words
 from .sentences import sentence_spans
@@ -59,7 +60,7 @@ class Chunker:
         return self._long.split_text(sentence)
 
     def chunk(self, doc: Document) -> list[Chunk]:
-        bounds = [off for off, _ in doc.headings if off > 0] + [len(doc.text)]
+        bounds = passage_bounds(doc)           # section headings; a signature block: its own passage
         chunks: list[Chunk] = []
         start = 0
         for end in bounds:

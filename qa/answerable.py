@@ -232,9 +232,9 @@ def evidence(question: str, groups: list[set[str]], idf, n_passages: int, texts:
 
 def for_passages(question: str, groups: list[set[str]], data, ids) -> np.ndarray:
     """``evidence`` for passages ``ids`` of an index (``IndexData``)."""
-    from muniqa.index.chunk import passage_head
+    from muniqa.index.chunk import evidence_head      # the head, and a signature's or a table's
     chunks = [data.chunks[int(i)] for i in ids]
     docs = [data.documents[c.doc_id] for c in chunks]
     return evidence(question, groups, data.lexical.idf, len(data.chunks), [c.text for c in chunks],
-                    [passage_head(c, d) for c, d in zip(chunks, docs)],
+                    [evidence_head(c, d) for c, d in zip(chunks, docs)],
                     [(d.meta.title or "", d.meta.year, d.meta.year_end) for d in docs])

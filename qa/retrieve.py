@@ -21,6 +21,7 @@ from muniqa.index.store import IndexData
 
 from .filters import Filters
 from . import answerable, noanswer_evidence, ranker, rerank, rerank_features
+from .abbrev_groups import with_abbreviations
 from .diversity import asks_for_cities, near_best, spread_cities
 from .gazetteer import expand, with_cities
 
@@ -155,7 +156,7 @@ class Retriever:
             held = question if cfg.held_out else None
             logit = first = ranker.score(x, held)
             order = first_order = np.lexsort((cand, -logit))
-            groups = query_groups(question, cfg.gazetteer)
+            groups = with_abbreviations(question, query_groups(question, cfg.gazetteer), self.data.manifest)
             order, logit, evidence = self._second_look(question, groups, cand, order, logit, held, cfg, x)
             asked = self._question_evidence(question, groups, cand, order, logit, evidence)
             judged = logit                    # what the confidence model was fitted on
