@@ -45,6 +45,7 @@ import numpy as np
 
 from muniqa.qa import noanswer_evidence, ranker, rerank, rerank_features
 from muniqa.qa.answerable import EVIDENCE, for_passages as answer_evidence
+from muniqa.qa.abbrev_groups import with_abbreviations
 from muniqa.qa.retrieve import SYSTEMS, query_groups
 
 from .evaluate import open_eval_index, xquad_corpus
@@ -86,7 +87,7 @@ def collect(gold: str) -> list[dict]:
         rel = relevant_passages(q, passages) if answerable else {}
         if answerable and not rel:
             continue                       # its quotes are in no single passage: unusable
-        groups = query_groups(q.question, cfg.gazetteer)
+        groups = with_abbreviations(q.question, query_groups(q.question, cfg.gazetteer), data.manifest)  # as served
         holds = partial(answer_evidence, q.question, groups, data)
         asked = partial(noanswer_evidence.evidence, q.question, groups, data)
         group = (data.chunks[min(rel)].doc_id if rel and gold in FOLD_BY_DOCUMENT else None)
