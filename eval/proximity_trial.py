@@ -50,8 +50,16 @@ VARIANTS = {
 }
 
 
-def gather(sets: list[str]) -> list[dict]:
-    """The answerable questions of ``sets`` with everything the variants are fitted on."""
+def proximity_columns(groups, idf, data, cand, head) -> np.ndarray:
+    """``prox.FEATURES`` of every candidate."""
+    return prox.features(groups, idf, data.token_lists(cand))
+
+
+def gather(sets: list[str], columns=proximity_columns, names: tuple[str, ...] = prox.FEATURES) -> list[dict]:
+    """The answerable questions of ``sets`` with everything the variants are fitted on;
+    ``columns(groups, idf, data, cand, head)`` gives the trial's features (``names``) of every
+    candidate (``head``: the first ``DEPTH`` of the out-of-fold order, the only ones a window
+    can hold), kept as ``px``."""
     _, _, weights = ranker.load_weights()
     folds = [(np.asarray(m["coef"]), float(m["intercept"])) for m in weights["folds"]]
     out = []
@@ -69,9 +77,33 @@ def gather(sets: list[str]) -> list[dict]:
             out.append({"set": gold, "fold": fold, "y": r["y"], "x": r["x"], "cand": cand, "order": order,
                         "ev": r["holds"](cand[head]), "nf": r["window"](head, r["x"][:, COV]),
                         "docs": np.asarray(data.chunk_doc)[cand],
-                        "px": prox.features(groups, idf, data.token_lists(cand))})
+                        "px": columns(groups, idf, data, cand, head), "px_names": names})
         print(f"{gold}: {sum(r['set'] == gold for r in out)} answerable questions", flush=True)
     return out
+
+
+def gathered(cache: str | None, sets: str, gather_rows=gather) -> list[dict]:
+    """The rows of ``gather_rows`` over the comma-separated ``sets``, read from the pickle
+    ``cache`` when it exists, else gathered and written there."""
+    if cache and Path(cache).exists():
+        return pickle.loads(Path(cache).read_bytes())
+    rows = gather_rows([s for s in sets.split(",") if s])
+    if cache:
+        Path(cache).write_bytes(pickle.dumps(rows))
+    return rows
+
+
+def print_variants(rows: list[dict], variants: dict, base: dict | None = None) -> None:
+    """Each variant's MRR@10 per set, against ``base`` (else the first variant): the change,
+    paired randomization p, questions up / down."""
+    for name, (first, second) in variants.items():
+        res = score(rows, first, second)
+        base = base or res
+        print(name + ": " + "; ".join(
+            f"{s.split('/')[-1].removesuffix('.jsonl')} {res[s].mean():.4f}"
+            + ("" if res is base else f" ({res[s].mean() - base[s].mean():+.4f}, p={paired_test(base[s], res[s]):.3f}, "
+               f"{int((res[s] > base[s]).sum())} up / {int((res[s] < base[s]).sum())} down)")
+            for s in base), flush=True)
 
 
 def _columns(r: dict, names: list[str] | None) -> np.ndarray:
@@ -128,22 +160,7 @@ def main() -> None:
     ap.add_argument("--sets", default=",".join(SETS))
     ap.add_argument("--cache", help="pickle of the gathered questions: written once, read after")
     args = ap.parse_args()
-    if args.cache and Path(args.cache).exists():
-        rows = pickle.loads(Path(args.cache).read_bytes())
-    else:
-        rows = gather([s for s in args.sets.split(",") if s])
-        if args.cache:
-            Path(args.cache).write_bytes(pickle.dumps(rows))
-    base = None
-    for name, (first, second) in VARIANTS.items():
-        res = score(rows, first, second)
-        base = base or res
-        print(name + ": " + "; ".join(
-            f"{s.split('/')[-1].removesuffix('.jsonl')} {res[s].mean():.4f}"
-            + ("" if res is base else f" ({res[s].mean() - base[s].mean():+.4f}, p={paired_test(base[s], res[s]):.3f}, "
-               f"{int((res[s] > base[s]).sum())} up / {int((res[s] < base[s]).sum())} down)")
-            for s in base), flush=True)
-
+    print_variants(gathered(args.cache, args.sets), VARIANTS)
 
 if __name__ == "__main__":
     main()

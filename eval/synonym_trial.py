@@ -12,22 +12,19 @@ randomization p and questions up / down.
 from __future__ import annotations
 
 import argparse
-import math
 import pickle
 from pathlib import Path
 
 import numpy as np
 
-from muniqa.qa import ranker, retrieve
+from muniqa.qa import retrieve
 from . import synonyms as synonyms_module
 from .synonyms import synonyms
 
 from . import synonym_features as syn
-from .proximity_trial import DEPTH, SETS, score
-from .significance import paired_test
-from .train_ranker import collect
+from .proximity_trial import SETS, gathered, print_variants, score
+from .proximity_trial import gather as gather_with
 
-COV = ranker.FEATURES.index("cov")
 _query_lemmas = retrieve.query_lemmas
 
 VARIANTS = {
@@ -87,31 +84,22 @@ def _weigh_bm25(weight: float) -> None:
     BM25Index.top, BM25Index.scores_of = weighted_top, weighted_scores_of
 
 
+def synonym_columns(groups, idf, data, cand, head) -> np.ndarray:
+    """``syn.FEATURES`` of every candidate: the passage's gain for all, its best sentence's
+    for the first ``DEPTH`` (the only ones a window can hold)."""
+    px = np.zeros((len(cand), 2), np.float32)
+    px[:, 0] = syn.passage_gain(groups, idf, data.token_lists(cand))
+    for j in head.tolist():
+        px[j, 1] = syn.sentence_gain(groups, idf, data.chunks[int(cand[j])].text)
+    return px
+
+
 def gather(sets: list[str]) -> list[dict]:
-    """The answerable questions of ``sets`` with everything the variants are fitted on."""
-    _, _, weights = ranker.load_weights()
-    folds = [(np.asarray(m["coef"]), float(m["intercept"])) for m in weights["folds"]]
-    out = []
+    """``proximity_trial.gather`` with the synonym features, and how often they are not 0."""
+    out = gather_with(sets, synonym_columns, syn.FEATURES)
     for gold in sets:
-        for r in collect(gold):
-            if not r["answerable"] or not len(r["cand"]):
-                continue
-            data, groups, cand = r["window"].args
-            fold = ranker.fold_of(r["question"], len(folds))
-            logit = r["x"] @ folds[fold][0] + folds[fold][1]
-            order = np.lexsort((cand, -logit))
-            head = order[:DEPTH]
-            rarest = math.log(1 + max(len(data.chunks), 1))
-            idf = [max(data.lexical.idf(t) for t in g) or rarest for g in groups]
-            px = np.zeros((len(cand), 2), np.float32)
-            px[:, 0] = syn.passage_gain(groups, idf, data.token_lists(cand))
-            for j in head.tolist():
-                px[j, 1] = syn.sentence_gain(groups, idf, data.chunks[int(cand[j])].text)
-            out.append({"set": gold, "fold": fold, "y": r["y"], "x": r["x"], "cand": cand, "order": order,
-                        "ev": r["holds"](cand[head]), "nf": r["window"](head, r["x"][:, COV]),
-                        "docs": np.asarray(data.chunk_doc)[cand], "px": px, "px_names": syn.FEATURES})
         got = [r for r in out if r["set"] == gold]
-        print(f"{gold}: {len(got)} answerable questions; a synonym adds to the passage in "
+        print(f"{gold}: a synonym adds to the passage in "
               f"{np.mean([(r['px'][:, 0] > 0).mean() for r in got]):.1%} of candidates, to the best sentence of "
               f"{np.mean([(r['px'][r['order'][:10], 1] > 0).mean() for r in got]):.1%} of the first ten", flush=True)
     return out
@@ -132,12 +120,7 @@ def main() -> None:
         _weigh_bm25(args.weight)
     elif args.expand:
         retrieve.query_lemmas = _expanded_query_lemmas
-    if args.cache and Path(args.cache).exists():
-        rows = pickle.loads(Path(args.cache).read_bytes())
-    else:
-        rows = gather([s for s in args.sets.split(",") if s])
-        if args.cache:
-            Path(args.cache).write_bytes(pickle.dumps(rows))
+    rows = gathered(args.cache, args.sets, gather)
     for r in rows:
         if "zero" not in r["px_names"]:
             r["px"] = np.column_stack([r["px"], np.zeros(len(r["cand"]), np.float32)])
@@ -147,15 +130,7 @@ def main() -> None:
         base = score(pickle.loads(Path(args.against).read_bytes()), None, None)
         print("unexpanded baseline (ranker.json): " + "; ".join(f"{s} {v.mean():.4f} (n={len(v)})" for s, v in base.items()))
         assert all(len(base[s]) == len(v) for s, v in score(rows, None, None).items()), "question lists differ"
-    for name, (first, second) in (EXPANDED if args.expand else VARIANTS).items():
-        res = score(rows, first, second)
-        base = base or res
-        print(name + ": " + "; ".join(
-            f"{s.split('/')[-1].removesuffix('.jsonl')} {res[s].mean():.4f}"
-            + ("" if res is base else f" ({res[s].mean() - base[s].mean():+.4f}, p={paired_test(base[s], res[s]):.3f}, "
-               f"{int((res[s] > base[s]).sum())} up / {int((res[s] < base[s]).sum())} down)")
-            for s in base), flush=True)
-
+    print_variants(rows, EXPANDED if args.expand else VARIANTS, base)
 
 if __name__ == "__main__":
     main()
