@@ -50,14 +50,14 @@ VARIANTS = {
 }
 
 
-def proximity_columns(groups, idf, data, cand, head) -> np.ndarray:
+def proximity_columns(groups, idf, data, cand, head, question: str = "") -> np.ndarray:
     """``prox.FEATURES`` of every candidate."""
     return prox.features(groups, idf, data.token_lists(cand))
 
 
 def gather(sets: list[str], columns=proximity_columns, names: tuple[str, ...] = prox.FEATURES) -> list[dict]:
     """The answerable questions of ``sets`` with everything the variants are fitted on;
-    ``columns(groups, idf, data, cand, head)`` gives the trial's features (``names``) of every
+    ``columns(groups, idf, data, cand, head, question)`` gives the trial's features (``names``) of every
     candidate (``head``: the first ``DEPTH`` of the out-of-fold order, the only ones a window
     can hold), kept as ``px``."""
     _, _, weights = ranker.load_weights()
@@ -68,7 +68,7 @@ def gather(sets: list[str], columns=proximity_columns, names: tuple[str, ...] = 
             if not r["answerable"] or not len(r["cand"]):
                 continue
             data, groups, cand = r["window"].args
-            fold = ranker.fold_of(r["question"], len(folds))
+            fold = ranker.hash_fold(r["group"], len(folds)) if r["group"] else ranker.fold_of(r["question"], len(folds))
             logit = r["x"] @ folds[fold][0] + folds[fold][1]
             order = np.lexsort((cand, -logit))
             head = order[:DEPTH]
@@ -77,7 +77,7 @@ def gather(sets: list[str], columns=proximity_columns, names: tuple[str, ...] = 
             out.append({"set": gold, "fold": fold, "y": r["y"], "x": r["x"], "cand": cand, "order": order,
                         "ev": r["holds"](cand[head]), "nf": r["window"](head, r["x"][:, COV]),
                         "docs": np.asarray(data.chunk_doc)[cand],
-                        "px": columns(groups, idf, data, cand, head), "px_names": names})
+                        "px": columns(groups, idf, data, cand, head, r["question"]), "px_names": names})
         print(f"{gold}: {sum(r['set'] == gold for r in out)} answerable questions", flush=True)
     return out
 

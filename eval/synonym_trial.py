@@ -84,7 +84,7 @@ def _weigh_bm25(weight: float) -> None:
     BM25Index.top, BM25Index.scores_of = weighted_top, weighted_scores_of
 
 
-def synonym_columns(groups, idf, data, cand, head) -> np.ndarray:
+def synonym_columns(groups, idf, data, cand, head, question: str = "") -> np.ndarray:
     """``syn.FEATURES`` of every candidate: the passage's gain for all, its best sentence's
     for the first ``DEPTH`` (the only ones a window can hold)."""
     px = np.zeros((len(cand), 2), np.float32)
