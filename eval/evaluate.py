@@ -1,8 +1,10 @@
 """Run several retrieval systems on the same gold questions; score them with ranx.
 
 Metric names follow DESIGN.md: success@k is ranx's hit_rate@k (a relevant passage in the
-top k), plus mrr@10, ndcg@10, and coverage@10 for list questions (share of quotes found
-in the top 10, which ranx has no notion of). Systems that share index settings share one
+top k), plus mrr@10, ndcg@10, coverage@10 for list questions (share of quotes found
+in the top 10, which ranx has no notion of), and card_mrr@10: the same ranking as the app
+shows it, overlapping passages of one document merged into one card (``qa.cards``), so a
+hit on the passage next to the answer's, which shares its text, counts where the user sees it. Systems that share index settings share one
 index, so their differences come from retrieval alone.
 """
 from __future__ import annotations
@@ -20,6 +22,7 @@ from muniqa.corpus.document import Document, Metadata
 from muniqa.index.chunker import ChunkerSettings
 from muniqa.index.datadir import data_dir
 from muniqa.qa.api import Muniqa
+from muniqa.qa.cards import card_parts, group_overlapping
 from muniqa.qa.confidence import answers
 
 from .gold import GoldQuestion, gold_corpus, load_gold, normalize, relevant_passages
@@ -102,6 +105,13 @@ def _check_questions(result: EvalResult, questions: list[GoldQuestion], m: Muniq
     return usable
 
 
+def card_reciprocal_rank(data, shown: list, relevant) -> float:
+    """1 / the rank of the first of the first 10 cards (``shown``'s overlapping passages of
+    one document merged, as the app shows them) that holds a relevant passage; 0 if none."""
+    cards = group_overlapping(data, shown)[:10]
+    return next((1.0 / (c + 1) for c, card in enumerate(cards) if any(h.chunk in relevant for h in card)), 0.0)
+
+
 def _score_system(result: EvalResult, spec: SystemSpec, questions: list[GoldQuestion], m: Muniqa,
                   vectors: dict[str, np.ndarray], k: int, warn: bool) -> None:
     from ranx import Qrels, Run, evaluate as ranx_evaluate
@@ -113,11 +123,16 @@ def _score_system(result: EvalResult, spec: SystemSpec, questions: list[GoldQues
         cfg = dataclasses.replace(cfg, held_out=True)
     judged = cfg.fusion == "learned" and cfg.dense and cfg.lexical == "lemma"
     hidden = 0
+    card_rr = []
     for q in questions:
         rel = relevant_passages(q, passages)
         if not rel and warn:
             result.warnings.append(f"{result.gold}: {q.id}: no single passage holds a quote; scored as a miss")
-        hits = m.retriever().search(q.question, k=k, config=cfg, query_vector=vectors.get(q.id))
+        # the parts of the first k cards: the first k passages, then deeper parts of those cards
+        shown = m.retriever().search(q.question, k=k, config=cfg, query_vector=vectors.get(q.id),
+                                     select=lambda chunks, n: card_parts(data, chunks, n))
+        hits = shown[:k]
+        card_rr.append(card_reciprocal_rank(data, shown, rel))
         hidden += bool(judged and hits and not answers(hits[0].logit))
         qrels[q.id] = {str(i): 1 for i in rel} or {"none": 1}
         runs[q.id] = {str(h.chunk): float(k - r) for r, h in enumerate(hits)} or {"-1": 0.0}
@@ -130,6 +145,7 @@ def _score_system(result: EvalResult, spec: SystemSpec, questions: list[GoldQues
     for name, metric in RANX_METRICS.items():
         scores = ranx_evaluate(Qrels(qrels), Run(runs), metric, return_mean=False, make_comparable=True)
         per_query[name] = np.asarray(scores, dtype=float)
+    per_query["card_mrr@10"] = np.asarray(card_rr, dtype=float)
     lists = [(q, r) for q, r in zip(questions, rows) if q.kind == "list" and q.quotes]
     means = {name: round(float(v.mean()), 4) for name, v in per_query.items()}
     if lists:

@@ -16,7 +16,7 @@ from pathlib import Path
 from .evaluate import EvalResult
 from .significance import compare_all
 
-COLUMNS = ["success@1", "success@5", "success@10", "mrr@10", "ndcg@10", "coverage@10",
+COLUMNS = ["success@1", "success@5", "success@10", "mrr@10", "card_mrr@10", "ndcg@10", "coverage@10",
            "false_answer", "hidden_answer", "n"]
 DEFAULT = "hybrid"
 CHART_METRICS = ["success@1", "success@5", "mrr@10", "ndcg@10", "coverage@10"]

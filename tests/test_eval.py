@@ -45,3 +45,19 @@ def test_bad_gold_line_is_a_one_line_error(muniqa_home, tmp_path):
     res = run_cli("eval", str(gold))
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert "gold.jsonl:2: строка не в формате JSON" in res.stderr
+
+
+def test_card_rank_counts_an_answer_merged_into_the_first_card_where_the_user_sees_it(bundled):
+    """The passage next to the answer's shares its text: shown first, it makes one card with
+    the answer's passage, so card_mrr@10 counts the answer at 1 while mrr@10 says 3."""
+    from muniqa.eval.evaluate import card_reciprocal_rank
+    from muniqa.qa.retrieve import Hit
+    data = bundled.data
+    chunks = list(data.chunks)
+    i = next(i for i in range(len(chunks) - 1) if chunks[i].doc_id == chunks[i + 1].doc_id
+             and chunks[i + 1].start < chunks[i].end)
+    other = next(j for j, c in enumerate(chunks) if c.doc_id != chunks[i].doc_id)
+    shown = [Hit(i, 0.9, None, None), Hit(other, 0.8, None, None), Hit(i + 1, 0.7, None, None)]
+    assert card_reciprocal_rank(data, shown, {i + 1}) == 1.0
+    assert card_reciprocal_rank(data, shown, {other}) == 0.5
+    assert card_reciprocal_rank(data, shown[:2], {i + 1}) == 0.0
