@@ -1,11 +1,12 @@
 """Run several retrieval systems on the same gold questions; score them with ranx.
 
 Metric names follow DESIGN.md: success@k is ranx's hit_rate@k (a relevant passage in the
-top k), plus mrr@10, ndcg@10, coverage@10 for list questions (share of quotes found
-in the top 10, which ranx has no notion of), and card_mrr@10: the same ranking as the app
-shows it, overlapping passages of one document merged into one card (``qa.cards``), so a
-hit on the passage next to the answer's, which shares its text, counts where the user sees it. Systems that share index settings share one
-index, so their differences come from retrieval alone.
+top k), plus mrr@10, ndcg@10, coverage@10 for list questions (share of quotes found in the
+top 10, which ranx has no notion of), and card_mrr@10: the same ranking as the app shows
+it, overlapping passages of one document merged into one card (``qa.cards``), so a hit on
+the passage next to the answer's, which shares its text, counts where the user sees it.
+Systems that share index settings share one index, so their differences come from
+retrieval alone.
 """
 from __future__ import annotations
 
