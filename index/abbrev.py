@@ -130,15 +130,22 @@ def _holds(seq: list[str], run: list[str]) -> bool:
     return n > 0 and any(seq[i:i + n] == run for i in range(len(seq) - n + 1))
 
 
+def lemma_pairs(definitions: dict[str, str]) -> list[tuple[list[str], list[str]]]:
+    """(short form's lemmas, long form's lemmas) of each definition whose two forms differ
+    in lemmas (one that lemmatises to the same words adds nothing)."""
+    out = []
+    for short, long in definitions.items():
+        s, l = lemmas(short), lemmas(long)
+        if s and l and set(s) != set(l):
+            out.append((s, l))
+    return out
+
+
 class Expander:
     """A document's definitions as token runs, to add each form's lemmas where the other stands."""
 
     def __init__(self, definitions: dict[str, str]):
-        self.pairs = []
-        for short, long in definitions.items():
-            s, l = lemmas(short), lemmas(long)
-            if s and l and set(s) != set(l):
-                self.pairs.append((s, l, _stems(l)))
+        self.pairs = [(s, l, _stems(l)) for s, l in lemma_pairs(definitions)]
 
     def expand(self, tokens: list[str]) -> list[str]:
         """``tokens`` with, once each, the lemmas of the other form of every definition

@@ -12,26 +12,25 @@ a sentence may hold for the question, never what BM25 searches.
 """
 from __future__ import annotations
 
-from muniqa.index.abbrev import STEM
+from muniqa.index.abbrev import STEM, lemma_pairs
 from muniqa.index.lemmas import lemmas
 
 Pairs = list[tuple[tuple[str, ...], tuple[str, ...]]]
-_PAIRS: dict[int, tuple[dict[str, Pairs], dict[str, Pairs]]] = {}
+# by id of the manifest, kept beside it: a freed manifest's id may be reused by the next one
+_PAIRS: dict[int, tuple[dict, dict[str, Pairs], dict[str, Pairs]]] = {}
 
 
 def _pairs(manifest: dict) -> tuple[dict[str, Pairs], dict[str, Pairs]]:
     """(short form's lemmas, long form's lemmas) of every definition in the index, by the
     short form's first lemma and by the long form's first stem; once per manifest object (an
     index version), so a question looks up only the definitions its words can start."""
-    key = id(manifest)
-    if key not in _PAIRS:
+    cached = _PAIRS.get(id(manifest))
+    if cached is None or cached[0] is not manifest:
         found = set()
         maps = manifest.get("abbreviations") if isinstance(manifest, dict) else None
         for defs in (maps.values() if isinstance(maps, dict) else ()):
-            for short, long in (defs.items() if isinstance(defs, dict) else ()):
-                s, l = tuple(lemmas(short)), tuple(lemmas(long))
-                if s and l and set(s) != set(l):
-                    found.add((s, l))
+            if isinstance(defs, dict):
+                found.update((tuple(s), tuple(l)) for s, l in lemma_pairs(defs))
         by_short: dict[str, Pairs] = {}
         by_long: dict[str, Pairs] = {}
         for s, l in sorted(found):
@@ -39,8 +38,8 @@ def _pairs(manifest: dict) -> tuple[dict[str, Pairs], dict[str, Pairs]]:
             by_long.setdefault(l[0][:STEM], []).append((s, l))
         if len(_PAIRS) > 8:
             _PAIRS.clear()
-        _PAIRS[key] = (by_short, by_long)
-    return _PAIRS[key]
+        cached = _PAIRS[id(manifest)] = (manifest, by_short, by_long)
+    return cached[1], cached[2]
 
 
 def with_abbreviations(question: str, groups: list[set[str]], manifest: dict) -> list[set[str]]:
