@@ -155,12 +155,19 @@ def score(rows: list[dict], first: list[str] | None, second: list[str] | None, c
     return {s: np.array(v) for s, v in out.items()}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sets", default=",".join(SETS))
+def trial_main(doc: str, gather_rows, variants: dict, sets: list[str], held_out: list[str] = ()) -> None:
+    """A trial's command line: ``--sets`` (default ``sets``) and ``--cache``; the sets in
+    ``held_out`` are scored, never fitted on."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--sets", default=",".join(sets))
     ap.add_argument("--cache", help="pickle of the gathered questions: written once, read after")
     args = ap.parse_args()
-    print_variants(gathered(args.cache, args.sets), VARIANTS)
+    NOT_FOR_RANKING.update(held_out)
+    print_variants(gathered(args.cache, args.sets, gather_rows), variants)
+
+
+def main() -> None:
+    trial_main(__doc__, gather, VARIANTS, SETS)
 
 if __name__ == "__main__":
     main()

@@ -21,7 +21,6 @@ the second stage, gained a little on every older set and lost on both fresh ones
 """
 from __future__ import annotations
 
-import argparse
 from functools import lru_cache
 
 import numpy as np
@@ -29,8 +28,7 @@ import numpy as np
 from muniqa.index.lemmas import fold, lemma
 from muniqa.index.rowdot import row_dots
 
-from .proximity_trial import SETS, gather as gather_with, gathered, print_variants
-from .train_ranker import NOT_FOR_RANKING
+from .proximity_trial import SETS, gather as gather_with, trial_main
 
 FRESH = ["eval/gold/dev3.jsonl", "eval/gold/realdocs2.jsonl"]
 
@@ -91,12 +89,7 @@ def gather(sets: list[str]) -> list[dict]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sets", default=",".join(SETS + FRESH))
-    ap.add_argument("--cache", help="pickle of the gathered questions: written once, read after")
-    args = ap.parse_args()
-    NOT_FOR_RANKING.update(FRESH)               # scored, never fitted on
-    print_variants(gathered(args.cache, args.sets, gather), VARIANTS)
+    trial_main(__doc__, gather, VARIANTS, SETS + FRESH, held_out=FRESH)
 
 
 if __name__ == "__main__":

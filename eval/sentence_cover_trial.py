@@ -10,15 +10,12 @@ Measured (README «Quality», seventh session): not kept, no set moved significa
 """
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
 
 from muniqa.qa.rerank_features import _cover, _pieces
 
-from .proximity_trial import SETS, gather as gather_with, gathered, print_variants
+from .proximity_trial import SETS, gather as gather_with, trial_main
 from .query_vector_trial import FRESH
-from .train_ranker import NOT_FOR_RANKING
 
 FEATURES = ("sent_cov", "sent_cov_stem", "sent_cov_gap")
 VARIANTS = {
@@ -43,13 +40,8 @@ def sentence_cover_columns(groups, idf, data, cand, head, question: str = "") ->
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sets", default=",".join(SETS + FRESH))
-    ap.add_argument("--cache", help="pickle of the gathered questions: written once, read after")
-    args = ap.parse_args()
-    NOT_FOR_RANKING.update(FRESH)
-    rows = gathered(args.cache, args.sets, lambda sets: gather_with(sets, sentence_cover_columns, FEATURES))
-    print_variants(rows, VARIANTS)
+    trial_main(__doc__, lambda sets: gather_with(sets, sentence_cover_columns, FEATURES), VARIANTS,
+               SETS + FRESH, held_out=FRESH)
 
 
 if __name__ == "__main__":
