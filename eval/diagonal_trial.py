@@ -1,0 +1,120 @@
+"""Can the second stage learn which directions of the embedding tell an answer from a passage
+that is only about the question? An out-of-fold trial, as ``proximity_trial``, of a learned
+diagonal metric over e5's vectors: the cosine is the sum over 384 dimensions of
+``question[i] * passage[i]``, each weighing the same; here each product is a feature of its
+own (for the passage's vector and for its best sentence's), so the pairwise second stage can
+weigh the dimensions that carry "answers" above those that carry "same topic". It costs one
+elementwise product per window passage when serving. The fresh sets
+(``query_vector_trial.FRESH``) are scored, never fitted on.
+
+    python -m muniqa.eval.diagonal_trial [--sets dev,...] [--cache FILE]
+
+The 768 weights are shrunk by C (today's second-stage weights 1,000 times less), against
+that second stage refitted by the same code. Measured (README «Quality», eighth session): not
+kept. Unshrunk (C = 1 for every weight, a first run) they lose 0.02–0.10 on every set; at
+C = 1e-4 nothing moves; at C = 1e-3 the older sets split and both fresh sets lose (passage
+dimensions: dev3 −0.017, realdocs2 −0.009).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from muniqa.qa import ranker, rerank
+
+from . import proximity_trial
+from .proximity_trial import SETS, gather as gather_with, gathered
+from .query_vector_trial import FRESH, _embedder
+from .ranker_fit import mrr_at_10
+from .significance import paired_test
+from .train_ranker import NOT_FOR_RANKING
+
+DIM = 384
+FEATURES = tuple(f"qp{i}" for i in range(DIM)) + tuple(f"qs{i}" for i in range(DIM))
+QP, QS = list(FEATURES[:DIM]), list(FEATURES[DIM:])
+
+
+def best_sentence_vectors(data, q: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The vector of each passage's sentence closest to ``q``."""
+    sv = data.sentences
+    out = np.zeros((len(ids), DIM), np.float32)
+    for k, i in enumerate(ids.tolist()):
+        rows = np.asarray(sv.vectors[int(sv.offsets[i]):int(sv.offsets[i + 1])], np.float32)
+        if len(rows):
+            out[k] = rows[int(np.argmax(rows @ q))]
+    return out
+
+
+def diagonal_columns(groups, idf, data, cand, head, question: str = "") -> np.ndarray:
+    """``FEATURES`` of the first ``DEPTH`` candidates (``head``), zero for the rest."""
+    q = _embedder().embed_query(question).astype(np.float32)
+    out = np.zeros((len(cand), len(FEATURES)), np.float16)
+    ids = cand[head].astype(np.int64)
+    out[head, :DIM] = np.asarray(data.vectors[ids], np.float32) * q
+    out[head, DIM:] = best_sentence_vectors(data, q, ids) * q
+    return out
+
+
+def fit_pairs(windows: list[dict], base_cols: int, c: float, penalty_base: float):
+    """``ranker_fit.fit_rerank``'s pairwise fit, with the first ``base_cols`` columns (today's
+    second stage) penalised ``penalty_base`` times less than the dimensions, so a small ``c``
+    shrinks the 768 new weights, not the ones that already work."""
+    from sklearn.linear_model import LogisticRegression
+    per_set: dict[str, int] = {}
+    for w in windows:
+        per_set[w["set"]] = per_set.get(w["set"], 0) + 1
+    diffs, weights = [], []
+    for w in windows:
+        x, y = np.column_stack([w["logit"][w["order"][:rerank.WINDOW]], w["ev"], w["nf"]]), w["y"][w["order"][:rerank.WINDOW]]
+        good, bad = np.flatnonzero(y), np.flatnonzero(y == 0)
+        if len(good) and len(bad):
+            d = (x[good][:, None, :] - x[bad][None, :, :]).reshape(-1, x.shape[1])
+            diffs += [d, -d]
+            weights += [np.full(len(d), 1000.0 / per_set[w["set"]] / len(d))] * 2
+    d = np.vstack(diffs).astype(np.float64)
+    labels = np.repeat([1, 0] * (len(diffs) // 2), [len(a) for a in diffs])
+    scale = d.std(axis=0) + 1e-9
+    scale[:base_cols] /= penalty_base
+    pair = LogisticRegression(C=c, max_iter=3000, fit_intercept=False).fit(d / scale, labels,
+                                                                           sample_weight=np.concatenate(weights))
+    return pair.coef_[0] / scale
+
+
+def score(rows: list[dict], second: list[str] | None, c: float, penalty_base: float) -> dict:
+    _, _, weights = ranker.load_weights()
+    logits = [r["x"] @ np.asarray(weights["folds"][r["fold"]]["coef"]) + weights["folds"][r["fold"]]["intercept"]
+              for r in rows]
+    windows = [proximity_trial._window(r, lg, second) for r, lg in zip(rows, logits)]
+    base_cols = 1 + windows[0]["ev"].shape[1] + windows[0]["nf"].shape[1] - len(second or ())
+    folds = range(1 + max(r["fold"] for r in rows))
+    train = [w for w in windows if w["set"] not in NOT_FOR_RANKING]
+    models = [fit_pairs([w for w in train if w["fold"] != f], base_cols, c, penalty_base) for f in folds]
+    out: dict[str, list[float]] = {}
+    for w in windows:
+        head = w["order"][:rerank.WINDOW]
+        x = np.column_stack([w["logit"][head], w["ev"], w["nf"]])
+        s = x @ models[w["fold"]]
+        order = np.concatenate([head[np.lexsort((head, -s))], w["order"][rerank.WINDOW:]])
+        out.setdefault(w["set"], []).append(mrr_at_10(w["y"][order]))
+    return {s: np.array(v) for s, v in out.items()}
+
+
+def main() -> None:
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sets", default=",".join(SETS + FRESH))
+    ap.add_argument("--cache")
+    args = ap.parse_args()
+    NOT_FOR_RANKING.update(FRESH)
+    rows = gathered(args.cache, args.sets, lambda sets: gather_with(sets, diagonal_columns, FEATURES))
+    base = score(rows, None, 1.0, 1.0)
+    print("refitted baseline: " + "; ".join(f"{s.split('/')[-1]} {v.mean():.4f}" for s, v in base.items()), flush=True)
+    for name, second in (("passage dims", QP), ("best sentence dims", QS)):
+        for c in (1e-4, 1e-3):
+            res = score(rows, second, c, 1000.0)
+            print(f"{name}, C={c}: " + "; ".join(
+                f"{s.split('/')[-1].removesuffix('.jsonl')} {res[s].mean():.4f} ({res[s].mean() - base[s].mean():+.4f}, "
+                f"p={paired_test(base[s], res[s]):.3f})" for s in base), flush=True)
+
+
+if __name__ == "__main__":
+    main()
