@@ -14,6 +14,8 @@ trains is saved or served.
     python -m muniqa.eval.finetune_probe --train xquad:passage,eval/gold/dev.jsonl,eval/gold/dev2.jsonl \\
         --test eval/gold/realdocs.jsonl,eval/gold/realdocs2.jsonl,eval/gold/dev3.jsonl
 
+``--cloze`` trains on a set's passages instead of its questions (``cloze_triples``).
+
 Measured (README «Quality», eighth session): not a reliable gain; see there.
 """
 from __future__ import annotations
@@ -81,6 +83,24 @@ def triples(model, names: list[str], vectors: dict, rng: random.Random) -> list[
     return out
 
 
+def cloze_triples(names: list[str], rng: random.Random, per_set: int = 1500) -> list[tuple[str, str, str]]:
+    """Inverse-cloze pairs from the sets' passages alone, no questions (Lee et al., 2019): a
+    sentence of a passage as the query, the passage without it as its match, the next or
+    previous passage as the hard negative. What a user's own corpus could teach the embedder."""
+    from muniqa.index.sentences import sentence_spans
+    out = []
+    for name in names:
+        texts, _ = gold_set(name)
+        for i in rng.sample(range(len(texts)), min(per_set, len(texts))):
+            spans = [(a, b) for a, b in sentence_spans(texts[i]) if len(texts[i][a:b].split()) >= 6]
+            if len(spans) < 3 or len(texts) < 2:
+                continue
+            a, b = rng.choice(spans)
+            neighbour = i + 1 if i + 1 < len(texts) and (i == 0 or rng.random() < 0.5) else i - 1
+            out.append((texts[i][a:b].strip(), (texts[i][:a] + texts[i][b:]).strip(), texts[neighbour]))
+    return out
+
+
 def fine_tune(model, data: list[tuple[str, str, str]], epochs: float, rng: random.Random, log=print) -> None:
     import torch
     import torch.nn.functional as F
@@ -110,18 +130,20 @@ def main() -> None:
     import torch
     from .e5_torch import E5Torch
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--train", required=True, help="comma-separated gold sets to fine-tune on")
+    ap.add_argument("--train", default="", help="comma-separated gold sets to fine-tune on, by their questions")
+    ap.add_argument("--cloze", default="", help="comma-separated gold sets to fine-tune on by their passages alone")
     ap.add_argument("--test", required=True, help="comma-separated gold sets to score, before and after")
     ap.add_argument("--epochs", type=float, default=1.0)
     args = ap.parse_args()
     torch.manual_seed(0)
     rng = random.Random(0)
     train, test = [s for s in args.train.split(",") if s], [s for s in args.test.split(",") if s]
+    cloze = [s for s in args.cloze.split(",") if s]
     vectors: dict = {}
     base = E5Torch()
     before = {s: reciprocal_ranks(base, s, vectors) for s in test}
-    data = triples(base, train, vectors, rng)
-    print(f"{len(data)} training questions from {', '.join(train)}", flush=True)
+    data = triples(base, train, vectors, rng) + cloze_triples(cloze, rng)
+    print(f"{len(data)} training pairs from {', '.join(train + cloze)}", flush=True)
     model = E5Torch()
     fine_tune(model, data, args.epochs, rng, log=lambda m: print(m, flush=True))
     for s in test:
