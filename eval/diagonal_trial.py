@@ -24,7 +24,7 @@ from muniqa.qa import ranker, rerank
 from . import proximity_trial
 from .proximity_trial import SETS, gather as gather_with, gathered
 from .query_vector_trial import FRESH, _embedder
-from .ranker_fit import mrr_at_10
+from .ranker_fit import mrr_at_10, rerank_pairs
 from .significance import paired_test
 from .train_ranker import NOT_FOR_RANKING
 
@@ -54,28 +54,16 @@ def diagonal_columns(groups, idf, data, cand, head, question: str = "") -> np.nd
     return out
 
 
-def fit_pairs(windows: list[dict], base_cols: int, c: float, penalty_base: float):
-    """``ranker_fit.fit_rerank``'s pairwise fit, with the first ``base_cols`` columns (today's
-    second stage) penalised ``penalty_base`` times less than the dimensions, so a small ``c``
-    shrinks the 768 new weights, not the ones that already work."""
+def fit_pairs(windows: list[dict], base_cols: int, c: float, penalty_base: float) -> np.ndarray:
+    """``ranker_fit.fit_rerank``'s pairwise fit (its pairs, ``rerank_pairs``), with the first
+    ``base_cols`` columns (today's second stage) penalised ``penalty_base`` times less than
+    the dimensions, so a small ``c`` shrinks the 768 new weights, not the ones that already
+    work. Only the order inside the window is scored, so no scaling to log-odds."""
     from sklearn.linear_model import LogisticRegression
-    per_set: dict[str, int] = {}
-    for w in windows:
-        per_set[w["set"]] = per_set.get(w["set"], 0) + 1
-    diffs, weights = [], []
-    for w in windows:
-        x, y = np.column_stack([w["logit"][w["order"][:rerank.WINDOW]], w["ev"], w["nf"]]), w["y"][w["order"][:rerank.WINDOW]]
-        good, bad = np.flatnonzero(y), np.flatnonzero(y == 0)
-        if len(good) and len(bad):
-            d = (x[good][:, None, :] - x[bad][None, :, :]).reshape(-1, x.shape[1])
-            diffs += [d, -d]
-            weights += [np.full(len(d), 1000.0 / per_set[w["set"]] / len(d))] * 2
-    d = np.vstack(diffs).astype(np.float64)
-    labels = np.repeat([1, 0] * (len(diffs) // 2), [len(a) for a in diffs])
-    scale = d.std(axis=0) + 1e-9
+    _, d, labels, weights = rerank_pairs(windows)
+    scale = d.astype(np.float64).std(axis=0) + 1e-9
     scale[:base_cols] /= penalty_base
-    pair = LogisticRegression(C=c, max_iter=3000, fit_intercept=False).fit(d / scale, labels,
-                                                                           sample_weight=np.concatenate(weights))
+    pair = LogisticRegression(C=c, max_iter=3000, fit_intercept=False).fit(d / scale, labels, sample_weight=weights)
     return pair.coef_[0] / scale
 
 

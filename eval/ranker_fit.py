@@ -90,6 +90,24 @@ def fit_rerank(rows: list[dict], c: float):
     the window read. Questions whose relevant passage is not in the window teach it nothing
     and are left out; every set weighs the same, and within a set every question."""
     from sklearn.linear_model import LogisticRegression
+    windows, d, labels, weights = rerank_pairs(rows)
+    scale = d.std(axis=0) + 1e-6
+    pair = LogisticRegression(C=c, max_iter=5000, fit_intercept=False).fit(d / scale, labels, sample_weight=weights)
+    coef = pair.coef_[0] / scale
+    x = np.vstack([w[0] for w in windows])
+    score = (x @ coef)[:, None]
+    y = np.concatenate([w[1] for w in windows])
+    sw = np.concatenate([np.full(len(w[1]), w[2] / len(w[1])) for w in windows])
+    platt = LogisticRegression(C=1e4, max_iter=5000).fit(score, y, sample_weight=sw)
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    return (coef * a).tolist(), b
+
+
+def rerank_pairs(rows: list[dict]):
+    """The second stage's training data: each window (its columns, labels, weight) and, from
+    them, the answering passage against each other passage of its window as feature
+    differences, both ways, with labels and weights (every set the same, within a set every
+    question). Windows without an answering passage are left out."""
     rows = [r for r in rows if r["y"][r["order"][:WINDOW]].any()]
     per_set: dict[str, int] = {}
     for r in rows:
@@ -103,19 +121,8 @@ def fit_rerank(rows: list[dict], c: float):
             d = (x[good][:, None, :] - x[bad][None, :, :]).reshape(-1, x.shape[1])
             diffs += [d, -d]
             weights += [np.full(len(d), w / len(d))] * 2
-    d = np.vstack(diffs)
     labels = np.repeat([1, 0] * (len(diffs) // 2), [len(a) for a in diffs])
-    scale = d.std(axis=0) + 1e-6
-    pair = LogisticRegression(C=c, max_iter=5000, fit_intercept=False).fit(d / scale, labels,
-                                                                           sample_weight=np.concatenate(weights))
-    coef = pair.coef_[0] / scale
-    x = np.vstack([w[0] for w in windows])
-    score = (x @ coef)[:, None]
-    y = np.concatenate([w[1] for w in windows])
-    sw = np.concatenate([np.full(len(w[1]), w[2] / len(w[1])) for w in windows])
-    platt = LogisticRegression(C=1e4, max_iter=5000).fit(score, y, sample_weight=sw)
-    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
-    return (coef * a).tolist(), b
+    return windows, np.vstack(diffs), labels, np.concatenate(weights)
 
 
 def mrr_at_10(order_labels: np.ndarray) -> float:
