@@ -5,7 +5,7 @@ diagonal metric over e5's vectors: the cosine is the sum over 384 dimensions of
 own (for the passage's vector and for its best sentence's), so the pairwise second stage can
 weigh the dimensions that carry "answers" above those that carry "same topic". It costs one
 elementwise product per window passage when serving. The fresh sets
-(``query_vector_trial.FRESH``) are scored, never fitted on.
+(``proximity_trial.FRESH``) are scored, never fitted on.
 
     python -m muniqa.eval.diagonal_trial [--sets dev,...] [--cache FILE]
 
@@ -22,8 +22,8 @@ import numpy as np
 from muniqa.qa import ranker, rerank
 
 from . import proximity_trial
-from .proximity_trial import SETS, gather as gather_with, gathered
-from .query_vector_trial import FRESH, _embedder
+from .proximity_trial import FRESH, SETS, gather as gather_with, gathered
+from .query_vector_trial import _embedder
 from .ranker_fit import mrr_at_10, rerank_pairs
 from .significance import paired_test
 from .train_ranker import NOT_FOR_RANKING

@@ -4,8 +4,8 @@ in its own document. A quarter to a half of the wrong first passages are the ans
 neighbour (README «Quality», seventh session): the topic runs across both, and the answer
 should be where the question's match is strongest. Each score — the passage's cosine, its
 best sentence's, its exact share of the question's idf mass — is given as its distance above
-the better neighbour (0 neighbours: 0), and the better neighbour's cosine itself (how much
-the stretch around is about the question). The fresh sets (``query_vector_trial.FRESH``) are
+the better neighbour (0 neighbours: 0), and the better neighbour's cosine and share (how much
+the stretch around is about the question). The fresh sets (``proximity_trial.FRESH``) are
 scored, never fitted on.
 
     python -m muniqa.eval.neighbour_trial [--sets dev,...] [--cache FILE]
@@ -21,8 +21,8 @@ import numpy as np
 from muniqa.index.rowdot import row_dots
 from muniqa.qa.rerank_features import _cover, _pieces
 
-from .proximity_trial import SETS, gather as gather_with, trial_main
-from .query_vector_trial import FRESH, _embedder
+from .proximity_trial import columns_trial_main
+from .query_vector_trial import _embedder
 
 FEATURES = ("d_peak", "s_peak", "cov_peak", "nb_d", "nb_cov")
 VARIANTS = {
@@ -67,8 +67,7 @@ def neighbour_columns(groups, idf, data, cand, head, question: str = "") -> np.n
 
 
 def main() -> None:
-    trial_main(__doc__, lambda sets: gather_with(sets, neighbour_columns, FEATURES), VARIANTS,
-               SETS + FRESH, held_out=FRESH)
+    columns_trial_main(__doc__, neighbour_columns, FEATURES, VARIANTS)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from .significance import paired_test
 from .train_ranker import NOT_FOR_RANKING, collect
 
 SETS = ["eval/gold/dev.jsonl", "eval/gold/dev2.jsonl", "eval/gold/realdocs.jsonl", "xquad:sentence", "xquad:passage"]
+FRESH = ["eval/gold/dev3.jsonl", "eval/gold/realdocs2.jsonl"]   # written after the features were chosen
 DEPTH = 30          # passages with evidence: a first-stage variant's windows come from these
 COV, B_MM = ranker.FEATURES.index("cov"), ranker.FEATURES.index("b_mm")
 P = {name: i for i, name in enumerate(prox.FEATURES)}
@@ -164,6 +165,12 @@ def trial_main(doc: str, gather_rows, variants: dict, sets: list[str], held_out:
     args = ap.parse_args()
     NOT_FOR_RANKING.update(held_out)
     print_variants(gathered(args.cache, args.sets, gather_rows), variants)
+
+
+def columns_trial_main(doc: str, columns, names: tuple[str, ...], variants: dict) -> None:
+    """``trial_main`` for a trial of the features ``names`` that ``columns`` computes (as
+    ``gather``'s), over ``SETS`` and ``FRESH``, the fresh sets scored, never fitted on."""
+    trial_main(doc, lambda sets: gather(sets, columns, names), variants, SETS + FRESH, held_out=FRESH)
 
 
 def main() -> None:

@@ -11,8 +11,8 @@
 
 Each gives the candidate's cosine as ``d_z`` and ``d_gap`` do (z-scored among the
 candidates, and its distance below the best), and for ``sym`` / ``core`` also its best
-sentence's. The fresh sets (``FRESH``: dev3, realdocs2, written after these were chosen) are
-scored but never fitted on. Run:
+sentence's. The fresh sets (``proximity_trial.FRESH``: dev3, realdocs2, written after these
+were chosen) are scored but never fitted on. Run:
 
     python -m muniqa.eval.query_vector_trial [--sets dev,...] [--cache FILE]
 
@@ -28,9 +28,8 @@ import numpy as np
 from muniqa.index.lemmas import fold, lemma
 from muniqa.index.rowdot import row_dots
 
-from .proximity_trial import SETS, gather as gather_with, trial_main
+from .proximity_trial import columns_trial_main
 
-FRESH = ["eval/gold/dev3.jsonl", "eval/gold/realdocs2.jsonl"]
 
 INTERROGATIVE = frozenset("сколько какой каков кто что где когда куда откуда почему зачем как ли можно чей "
                           "который насколько".split())
@@ -84,12 +83,8 @@ VARIANTS = {
 }
 
 
-def gather(sets: list[str]) -> list[dict]:
-    return gather_with(sets, query_vector_columns, FEATURES)
-
-
 def main() -> None:
-    trial_main(__doc__, gather, VARIANTS, SETS + FRESH, held_out=FRESH)
+    columns_trial_main(__doc__, query_vector_columns, FEATURES, VARIANTS)
 
 
 if __name__ == "__main__":

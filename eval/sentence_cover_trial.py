@@ -2,7 +2,7 @@
 out-of-fold trial, as ``proximity_trial``, of the best sentence's share of the question's
 idf mass (exact lemmas, and with ``rerank_features``' shared stems) over every candidate:
 today only the second stage reads it, for its ten passages. The fresh sets
-(``query_vector_trial.FRESH``) are scored, never fitted on.
+(``proximity_trial.FRESH``) are scored, never fitted on.
 
     python -m muniqa.eval.sentence_cover_trial [--sets dev,...] [--cache FILE]
 
@@ -14,8 +14,7 @@ import numpy as np
 
 from muniqa.qa.rerank_features import _cover, _pieces
 
-from .proximity_trial import SETS, gather as gather_with, trial_main
-from .query_vector_trial import FRESH
+from .proximity_trial import columns_trial_main
 
 FEATURES = ("sent_cov", "sent_cov_stem", "sent_cov_gap")
 VARIANTS = {
@@ -40,8 +39,7 @@ def sentence_cover_columns(groups, idf, data, cand, head, question: str = "") ->
 
 
 def main() -> None:
-    trial_main(__doc__, lambda sets: gather_with(sets, sentence_cover_columns, FEATURES), VARIANTS,
-               SETS + FRESH, held_out=FRESH)
+    columns_trial_main(__doc__, sentence_cover_columns, FEATURES, VARIANTS)
 
 
 if __name__ == "__main__":
