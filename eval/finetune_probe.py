@@ -7,7 +7,7 @@ this probe asks the cheaper question first: does e5-small itself, fine-tuned on 
 questions of some gold sets, retrieve better on *other* sets, over documents absent from its
 training? It trains ``eval.e5_torch.E5Torch`` (a torch mirror of the served embedder) with
 the usual contrastive loss — each question against its passage, the other passages of the
-batch and one hard negative among the base model's first ten — then compares dense-only
+batch and one hard negative among the base model's first three wrong passages — then compares dense-only
 MRR@10 before and after on the test sets, with a paired randomization test. Nothing it
 trains is saved or served.
 
@@ -52,32 +52,30 @@ def gold_set(name: str) -> tuple[tuple[str, ...], tuple[tuple[str, frozenset[int
     return texts, tuple((q, rel) for q, rel in asked if rel)
 
 
-def reciprocal_ranks(model, name: str, vectors: dict) -> np.ndarray:
-    """Dense-only reciprocal rank at 10 of each question of ``name`` (passage vectors kept in
-    ``vectors`` by (model, set))."""
+def first_ten(model, name: str, vectors: dict) -> list[tuple[str, frozenset[int], list[int]]]:
+    """Each question of ``name`` with its relevant passages and the model's first ten by
+    cosine (the passage vectors kept in ``vectors`` by (model, set): embedded once)."""
     texts, asked = gold_set(name)
     key = (id(model), name)
     if key not in vectors:
         vectors[key] = model.embed(list(texts), "passage: ")
     queries = model.embed([q for q, _ in asked], "query: ")
-    out = []
-    for (_, rel), v in zip(asked, queries):
-        top = np.argsort(-(vectors[key] @ v))[:10].tolist()
-        out.append(next((1.0 / (r + 1) for r, p in enumerate(top) if p in rel), 0.0))
-    return np.array(out)
+    return [(q, rel, np.argsort(-(vectors[key] @ v))[:10].tolist()) for (q, rel), v in zip(asked, queries)]
+
+
+def reciprocal_ranks(model, name: str, vectors: dict) -> np.ndarray:
+    """Dense-only reciprocal rank at 10 of each question of ``name``."""
+    return np.array([next((1.0 / (r + 1) for r, p in enumerate(top) if p in rel), 0.0)
+                     for _, rel, top in first_ten(model, name, vectors)])
 
 
 def triples(model, names: list[str], vectors: dict, rng: random.Random) -> list[tuple[str, str, str]]:
-    """(question, a relevant passage, one of the base model's first ten non-relevant ones)."""
+    """(question, a relevant passage, one of the model's first three non-relevant ones)."""
     out = []
     for name in names:
-        texts, asked = gold_set(name)
-        key = (id(model), name)
-        if key not in vectors:
-            vectors[key] = model.embed(list(texts), "passage: ")
-        queries = model.embed([q for q, _ in asked], "query: ")
-        for (q, rel), v in zip(asked, queries):
-            negatives = [p for p in np.argsort(-(vectors[key] @ v))[:10].tolist() if p not in rel]
+        texts, _ = gold_set(name)
+        for q, rel, top in first_ten(model, name, vectors):
+            negatives = [p for p in top if p not in rel]
             if negatives:
                 out.append((q, texts[min(rel)], texts[rng.choice(negatives[:3])]))
     return out
