@@ -7,9 +7,9 @@ this probe asks the cheaper question first: does e5-small itself, fine-tuned on 
 questions of some gold sets, retrieve better on *other* sets, over documents absent from its
 training? It trains ``eval.e5_torch.E5Torch`` (a torch mirror of the served embedder) with
 the usual contrastive loss — each question against its passage, the other passages of the
-batch and one hard negative among the base model's first three wrong passages — then compares dense-only
-MRR@10 before and after on the test sets, with a paired randomization test. Nothing it
-trains is saved or served.
+batch and one hard negative among the base model's first three wrong passages — then
+compares dense-only MRR@10 before and after on the test sets, with a paired randomization
+test. Nothing it trains is saved or served.
 
     python -m muniqa.eval.finetune_probe --train xquad:passage,eval/gold/dev.jsonl,eval/gold/dev2.jsonl \\
         --test eval/gold/realdocs.jsonl,eval/gold/realdocs2.jsonl,eval/gold/dev3.jsonl
