@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from muniqa.qa import ranker, rerank
-
 from . import proximity_trial
 from .proximity_trial import FRESH, SETS, gather as gather_with, gathered
 from .query_vector_trial import _embedder
-from .ranker_fit import mrr_at_10, rerank_pairs
+from .ranker_fit import rerank_pairs
 from .significance import paired_test
 from .train_ranker import NOT_FOR_RANKING
 
@@ -68,22 +66,12 @@ def fit_pairs(windows: list[dict], base_cols: int, c: float, penalty_base: float
 
 
 def score(rows: list[dict], second: list[str] | None, c: float, penalty_base: float) -> dict:
-    _, _, weights = ranker.load_weights()
-    logits = [r["x"] @ np.asarray(weights["folds"][r["fold"]]["coef"]) + weights["folds"][r["fold"]]["intercept"]
-              for r in rows]
-    windows = [proximity_trial._window(r, lg, second) for r, lg in zip(rows, logits)]
-    base_cols = 1 + windows[0]["ev"].shape[1] + windows[0]["nf"].shape[1] - len(second or ())
-    folds = range(1 + max(r["fold"] for r in rows))
-    train = [w for w in windows if w["set"] not in NOT_FOR_RANKING]
-    models = [fit_pairs([w for w in train if w["fold"] != f], base_cols, c, penalty_base) for f in folds]
-    out: dict[str, list[float]] = {}
-    for w in windows:
-        head = w["order"][:rerank.WINDOW]
-        x = np.column_stack([w["logit"][head], w["ev"], w["nf"]])
-        s = x @ models[w["fold"]]
-        order = np.concatenate([head[np.lexsort((head, -s))], w["order"][rerank.WINDOW:]])
-        out.setdefault(w["set"], []).append(mrr_at_10(w["y"][order]))
-    return {s: np.array(v) for s, v in out.items()}
+    """``proximity_trial.score`` with today's first stage and the second stage fitted by
+    ``fit_pairs``; the window's first ``base_cols`` columns are today's."""
+    def fit(windows: list[dict]) -> tuple[np.ndarray, float]:
+        base_cols = 1 + windows[0]["ev"].shape[1] + windows[0]["nf"].shape[1] - len(second or ())
+        return fit_pairs(windows, base_cols, c, penalty_base), 0.0
+    return proximity_trial.score(rows, None, second, fit_second=fit)
 
 
 def main() -> None:

@@ -132,8 +132,10 @@ def _window(r: dict, logit: np.ndarray, second: list[str] | None) -> dict:
             "ev": r["ev"][rows], "nf": np.column_stack([nf, extra])}
 
 
-def score(rows: list[dict], first: list[str] | None, second: list[str] | None, c: float = 0.1) -> dict:
-    """Out-of-fold reciprocal ranks per set of one variant, both stages refitted."""
+def score(rows: list[dict], first: list[str] | None, second: list[str] | None, c: float = 0.1,
+          fit_second=lambda windows: fit_rerank(windows, 1.0)) -> dict:
+    """Out-of-fold reciprocal ranks per set of one variant, both stages refitted (the second
+    by ``fit_second(windows)``: (coefficients, intercept))."""
     folds = range(1 + max(r["fold"] for r in rows))
     fitted = [r for r in rows if r["set"] not in NOT_FOR_RANKING]
     x = {id(r): np.column_stack([r["x"], _columns(r, first)]) for r in rows}
@@ -146,7 +148,7 @@ def score(rows: list[dict], first: list[str] | None, second: list[str] | None, c
                   for r in rows]
     windows = [_window(r, lg, second) for r, lg in zip(rows, logits)]
     train = [w for w in windows if w["set"] not in NOT_FOR_RANKING]
-    models = [fit_rerank([w for w in train if w["fold"] != f], 1.0) for f in folds]
+    models = [fit_second([w for w in train if w["fold"] != f]) for f in folds]
     out: dict[str, list[float]] = {}
     for w in windows:
         coef, b = models[w["fold"]]
