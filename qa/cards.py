@@ -1,6 +1,6 @@
 """One card per stretch of a document: overlapping passages shown together are merged.
 
-Passages are cut with overlap (``ChunkerSettings``: 120 words, 20 shared with the next), so
+Passages are cut with overlap (``ChunkerSettings``: 200 words, 30 shared with the next), so
 two neighbours of one document often rank together and a result list would show their
 shared sentences twice («Сотрудничает ли Томск с Монголией?» had the same sentence at ranks
 1 and 2). Shown results are therefore grouped: passages of one document whose character

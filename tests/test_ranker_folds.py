@@ -32,3 +32,17 @@ def test_realdocs_questions_on_one_document_share_their_fold():
     assert len(folds_by_doc) >= 4, folds_by_doc
     assert all(len(f) == 1 for f in folds_by_doc.values()), folds_by_doc
     assert len(set().union(*folds_by_doc.values())) >= 2, "every document in one fold: no cross-validation"
+
+
+def test_the_no_answer_threshold_was_calibrated_on_the_passages_served():
+    """The confidence model and its threshold read the top passage's scores, which depend on how
+    long a passage is: calibrated on another cut, "no confident answer" would hide more (or fewer)
+    answers than ``--hide`` promises. ``train_ranker`` records the cut; it must be today's."""
+    from dataclasses import asdict
+
+    from muniqa.eval.train_ranker import FIT_CHUNKS
+    from muniqa.index.chunk import ChunkerSettings
+    weights = ranker.load_weights()[2]
+    assert weights["chunks"] == asdict(ChunkerSettings()), \
+        "passage length changed: refit with python -m muniqa.eval.train_ranker"
+    assert weights["ranking_chunks"] == asdict(FIT_CHUNKS)
