@@ -30,7 +30,7 @@ class ChunkerSettings:
     """How long a passage is. 200 words (30 shared with the next) rather than the first 120 (20):
     a wrong first passage was most often the answer's neighbour in the same law or report, and a
     longer one holds the context the question is asked about. Measured with the ranking fitted
-    on 120-word passages (``eval.train_ranker.FIT_CHUNKS``): realdocs2 0.758 → 0.840 (p < 0.001),
+    on 120-word passages (``eval.train_ranker.FIT_CHUNKS``): realdocs2 0.758 → 0.840 (p = 0.001),
     dev3 0.849 → 0.867, no gold set lower (README «Quality»)."""
     chunk_size: int = 200      # words
     chunk_overlap: int = 30    # words

@@ -1,6 +1,6 @@
 """Sentence vectors beside passage vectors: dense scoring at sentence level.
 
-A 200-word passage vector blurs the one sentence that answers with five that do not; asked
+A 200-word passage vector blurs the one sentence that answers with the nine that do not; asked
 in other words than the report's, e5 then ranks a passage by its topic, not by its answer.
 Each passage also keeps one vector per sentence (with the passage's city and section in
 front, as the passage has), and the ranker scores a candidate by its best sentence
