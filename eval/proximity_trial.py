@@ -11,8 +11,9 @@ real documents folded by document; ``NOT_FOR_RANKING`` never fitted on), each va
 scored out-of-fold end to end: a second-stage variant adds
 the features to the window model; a first-stage variant adds them to the first stage over
 all candidates, whose new windows are then re-ordered by a second stage refitted on them.
-The baseline row reproduces the ``cv_mrr@10`` of ``ranker.json``. Prints MRR@10 per set with
-the change, paired randomization p and questions up / down. Collecting takes minutes (the
+Both stages are fitted and scored on the passages the ranking is fitted on (``train_ranker.
+FIT_CHUNKS``, 120 words): the baseline row reproduces the first pass of ``train_ranker``.
+Prints MRR@10 per set with the change, paired randomization p and questions up / down. Collecting takes minutes (the
 proximity of each of ~200 candidates per question in Python); ``--cache`` keeps it.
 """
 from __future__ import annotations
@@ -29,7 +30,7 @@ from muniqa.qa import ranker, rerank
 from . import proximity_features as prox
 from .ranker_fit import fit_first_stage, fit_rerank, mrr_at_10
 from .significance import paired_test
-from .train_ranker import NOT_FOR_RANKING, collect
+from .train_ranker import FIT_CHUNKS, NOT_FOR_RANKING, collect
 
 SETS = ["eval/gold/dev.jsonl", "eval/gold/dev2.jsonl", "eval/gold/realdocs.jsonl", "xquad:sentence", "xquad:passage"]
 FRESH = ["eval/gold/dev3.jsonl", "eval/gold/realdocs2.jsonl"]   # written after the features were chosen
@@ -65,7 +66,7 @@ def gather(sets: list[str], columns=proximity_columns, names: tuple[str, ...] = 
     folds = [(np.asarray(m["coef"]), float(m["intercept"])) for m in weights["folds"]]
     out = []
     for gold in sets:
-        for r in collect(gold):
+        for r in collect(gold, FIT_CHUNKS):       # refitted, so on the ranking's own cut
             if not r["answerable"] or not len(r["cand"]):
                 continue
             data, groups, cand = r["window"].args
