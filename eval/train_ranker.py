@@ -114,15 +114,21 @@ def collect(gold: str, chunks: ChunkerSettings | None = None) -> list[dict]:
 def train(sets: list[str], folds: int = 5, c: float = 0.1, hide: float = 0.02, conf_c: float = 1.0,
           keep_ranker: bool = False, keep_rerank: bool = False, rerank_c: float = 1.0,
           question_evidence: bool = False, trees: bool = True, chunks: ChunkerSettings | None = None,
-          old: dict | None = None) -> dict:
+          old: dict | None = None, uncut: dict | None = None) -> dict:
     """One pass over ``sets`` cut into ``chunks``; ``old`` (default: the current file) gives the
-    weights that ``keep_ranker`` / ``keep_rerank`` keep."""
+    weights that ``keep_ranker`` / ``keep_rerank`` keep; ``uncut`` keeps XQuAD's rows, the
+    same whatever the cut, for the next pass."""
     rows = []
     for gold in sets:
         if not gold.startswith("xquad") and not Path(gold).exists():
             print(f"skipped {gold}: not found")
             continue
-        rows += collect(gold, chunks)
+        if gold.startswith("xquad:") and uncut is not None:
+            if gold not in uncut:
+                uncut[gold] = collect(gold)
+            rows += [dict(r) for r in uncut[gold]]      # each pass writes its own fold, order...
+        else:
+            rows += collect(gold, chunks)
         print(f"{gold}: {sum(r['set'] == gold for r in rows)} questions")
     old = old or ranker.load_weights()[2]
     if keep_ranker:
@@ -255,13 +261,13 @@ def main() -> None:
     args = ap.parse_args()
     sets = [s for s in args.sets.split(",") if s]
     confidence_args = (args.hide, args.conf_c)
-    result = None
+    result, uncut = None, {}
     if not args.confidence_only:     # the ranking, on FIT_CHUNKS (the first stage too unless --second-stage-only)
         result = train(sets, args.folds, args.c, *confidence_args, args.second_stage_only, False, args.rerank_c,
-                       args.question_evidence, not args.no_boosted, chunks=FIT_CHUNKS)
+                       args.question_evidence, not args.no_boosted, chunks=FIT_CHUNKS, uncut=uncut)
     if result is None or FIT_CHUNKS != ChunkerSettings():   # the confidence, on the served cut
         result = train(sets, args.folds, args.c, *confidence_args, True, True, args.rerank_c,
-                       args.question_evidence, not args.no_boosted, old=result)
+                       args.question_evidence, not args.no_boosted, old=result, uncut=uncut)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: result[k] for k in ("cv_mrr@10", "cv_no_answer", "no_answer_logit")},
                      ensure_ascii=False, indent=1))
