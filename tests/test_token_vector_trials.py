@@ -60,3 +60,15 @@ def test_a_passage_embedded_whole_keeps_its_stored_vector():
     stored = np.ones((1, 384), np.float32) / np.sqrt(384)    # one row, where the text has two sentences
     kept, rewritten = late_vectors(PASSAGE, PASSAGE, stored, mix=False)
     assert rewritten == 0 and np.array_equal(kept, stored)
+
+
+def test_the_cross_encoder_probe_learns_to_put_the_answering_sentence_first():
+    from muniqa.eval.cross_encoder_probe import pair_ids, score, train
+    question = "Сколько у Томска городов-партнеров за рубежом?"
+    answer = "Томск поддерживает партнерские связи с 14 городами за рубежом."
+    others = ["Весной в городском парке высадили две тысячи молодых лип.",
+              "В Томске прошли Дни японской культуры."]
+    group = [pair_ids(question, s) for s in [answer, *others]]
+    model = train([group] * 24, batch=4)
+    scores = score(model, question, [answer, *others])
+    assert scores[0] > scores[1:].max(), scores
