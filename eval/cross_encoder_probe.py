@@ -39,10 +39,12 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from muniqa.index.sentvec import sentence_texts
+from muniqa.index.embedders import make_embedder
 from muniqa.qa import rerank
 
 from . import proximity_trial as pt
+from .e5_torch import E5Torch, mean_pooled
+from .maxsim_trial import best_sentence
 from .train_ranker import NOT_FOR_RANKING
 
 MAX_TOKENS = 80
@@ -50,20 +52,10 @@ FROZEN_LAYERS = 6
 _sentences: list[tuple[str, list[str]]] = []    # per gathered row: its question, the window's best sentences
 
 
-@lru_cache(maxsize=1)
-def _embedder():
-    from muniqa.index.embedders import make_embedder
-    return make_embedder()
-
-
 def _window_sentences(groups, idf, data, cand, head, question: str = "") -> np.ndarray:
     """Records the best sentence of each of the first ``rerank.WINDOW`` passages; no columns."""
-    q = _embedder().embed_query(question)
-    texts = []
-    for j in head[:rerank.WINDOW]:
-        p = int(cand[j])
-        options = sentence_texts(data.chunks[p].text, "")
-        texts.append(options[int(np.argmax(data.sentences.group(p).astype(np.float32) @ q))])
+    q = make_embedder().embed_query(question)
+    texts = [best_sentence(data, int(cand[j]), q) for j in head[:rerank.WINDOW]]
     _sentences.append((question, texts))
     return np.zeros((len(cand), 0), np.float32)
 
@@ -85,7 +77,6 @@ def pair_ids(question: str, sentence: str) -> list[int]:
 class CrossEncoder(nn.Module):
     def __init__(self):
         super().__init__()
-        from .e5_torch import E5Torch
         self.e5 = E5Torch()
         for layer in self.e5.layers[:FROZEN_LAYERS]:
             layer.requires_grad_(False)
@@ -95,18 +86,8 @@ class CrossEncoder(nn.Module):
         nn.init.zeros_(self.out.bias)
 
     def forward(self, pairs: list[list[int]]) -> torch.Tensor:
-        e5 = self.e5
-        length = max(map(len, pairs))
-        ids = torch.full((len(pairs), length), e5.tok.pad)
-        mask = torch.zeros((len(pairs), length), dtype=torch.long)
-        for i, s in enumerate(pairs):
-            ids[i, :len(s)], mask[i, :len(s)] = torch.tensor(s), 1
-        x = e5.emb_ln(e5.word(ids) + e5.pos[:length])
-        key_mask = (mask[:, None, None, :] == 0) * -1e9
-        for layer in e5.layers:
-            x = layer(x, key_mask, e5.cfg["heads"])
-        m = mask[..., None].float()
-        return self.out((x * m).sum(1) / m.sum(1)).squeeze(-1)
+        ids, mask = self.e5.pad(pairs)
+        return self.out(mean_pooled(self.e5.states(ids, mask), mask)).squeeze(-1)
 
 
 def training_groups(rows: list[dict], sentences: list[list[str]], negatives: int, seed: int = 0) -> list[list[list[int]]]:

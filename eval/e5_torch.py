@@ -23,25 +23,30 @@ class E5Torch(nn.Module):
     def __init__(self):
         super().__init__()
         w = read_weights()
-        self.cfg, self.tok = w.config, E5Tokenizer(w)
+        self.cfg, self.tok, self.pieces = w.config, E5Tokenizer(w), w.pieces
         h, eps = self.cfg["hidden"], self.cfg["eps"]
         self.word = nn.Embedding.from_pretrained(torch.from_numpy(w.dequant("emb.word")), freeze=True)
         self.register_buffer("pos", torch.from_numpy((w.fp32("emb.pos") + w.fp32("emb.type")[0]).copy()))
         self.emb_ln = _layernorm(w, "emb.ln", h, eps)
         self.layers = nn.ModuleList(_Layer(w, f"l{i}.", h, eps) for i in range(self.cfg["layers"]))
 
-    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        heads = self.cfg["heads"]
+    def states(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """The last layer's token states (batch, tokens, hidden), before pooling."""
         x = self.emb_ln(self.word(ids) + self.pos[:ids.shape[1]])
         key_mask = (mask[:, None, None, :] == 0) * -1e9
         for layer in self.layers:
-            x = layer(x, key_mask, heads)
-        m = mask[..., None].float()
-        return F.normalize((x * m).sum(1) / m.sum(1), dim=-1)
+            x = layer(x, key_mask, self.cfg["heads"])
+        return x
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return F.normalize(mean_pooled(self.states(ids, mask), mask), dim=-1)
 
     def batch(self, texts: list[str], prefix: str, max_tokens: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Token ids and mask of ``prefix + text`` for each text, cut at ``max_tokens``."""
-        seqs = [[self.tok.bos, *self.tok.encode(prefix + t)[:max_tokens], self.tok.eos] for t in texts]
+        return self.pad([[self.tok.bos, *self.tok.encode(prefix + t)[:max_tokens], self.tok.eos] for t in texts])
+
+    def pad(self, seqs: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Token ids (padded) and mask of whole id sequences."""
         length = max(map(len, seqs))
         ids = torch.full((len(seqs), length), self.tok.pad)
         mask = torch.zeros((len(seqs), length), dtype=torch.long)
@@ -59,6 +64,12 @@ class E5Torch(nn.Module):
             rows = order[a:a + batch_size]
             out[rows] = self(*self.batch([texts[i] for i in rows], prefix, max_tokens)).numpy()
         return out
+
+
+def mean_pooled(states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """e5's pooling: the mean of the unmasked token states."""
+    m = mask[..., None].float()
+    return (states * m).sum(1) / m.sum(1)
 
 
 class _Layer(nn.Module):

@@ -30,7 +30,7 @@ import numpy as np
 from .evaluate import open_eval_index, xquad_corpus
 from .gold import gold_corpus, load_gold, normalize, relevant_passages
 from .significance import paired_test
-from .train_ranker import FIT_CHUNKS
+from .train_ranker import FIT_CHUNKS, corpus_cut
 
 BATCH, LR, TEMPERATURE = 16, 2e-5, 0.02
 QUERY_TOKENS, PASSAGE_TOKENS = 64, 256       # training cuts; scoring reads up to 510
@@ -46,8 +46,7 @@ def gold_set(name: str) -> tuple[tuple[str, ...], tuple[tuple[str, frozenset[int
         corpus = [name]
     else:
         questions, corpus = load_gold(name), gold_corpus(name) or []
-    cut = None if name.startswith("xquad:") else FIT_CHUNKS      # the passages its figures were measured on
-    data = open_eval_index(corpus, None, cut, progress=False).data
+    data = open_eval_index(corpus, None, corpus_cut(name, FIT_CHUNKS), progress=False).data   # as its figures were measured
     passages = [(c.doc_id, normalize(c.text)) for c in data.chunks]
     asked = [(q.question, frozenset(relevant_passages(q, passages))) for q in questions if q.kind != "unanswerable"]
     texts = tuple(passage_text(c, data.documents[c.doc_id]) for c in data.chunks)

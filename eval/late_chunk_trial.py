@@ -26,8 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from muniqa.index.chunk import passage_text
-from muniqa.index.sentences import sentence_spans
-from muniqa.index.sentvec import MIN_CHARS
+from muniqa.index.sentvec import kept_spans
 from muniqa.index.store import live_version, load_index
 
 from .maxsim_trial import token_states
@@ -37,7 +36,7 @@ def late_vectors(passage: str, text: str, stored: np.ndarray, mix: bool) -> tupl
     """The sentence vectors of ``text`` (the passage as shown; ``passage``: as embedded, with
     its head), in ``sentvec.sentence_texts``' order, and how many were rewritten."""
     out = stored.copy()
-    spans = [(s, e) for s, e in sentence_spans(text) if len(text[s:e].strip()) >= MIN_CHARS]
+    spans = kept_spans(text)
     at = passage.rfind(text)
     if len(spans) != len(stored) or at < 0:          # a passage embedded whole as its one row
         return out, 0

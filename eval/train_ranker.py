@@ -75,6 +75,12 @@ DEFAULT_SETS = ["eval/gold/dev.jsonl", "eval/gold/dev2.jsonl", "eval/gold/realdo
                 "xquad:sentence", "xquad:passage", OFF_TOPIC]
 
 
+def corpus_cut(gold: str, chunks: ChunkerSettings | None) -> ChunkerSettings | None:
+    """``chunks`` for a municipal set; None for XQuAD, whose paragraphs and sentences are
+    indexed whole whatever the cut."""
+    return None if gold.startswith("xquad:") else chunks
+
+
 def collect(gold: str, chunks: ChunkerSettings | None = None) -> list[dict]:
     """Per question: candidates, features, labels (empty for unanswerable questions), over the
     set's corpus cut into ``chunks`` (None: as served; XQuAD keeps its paragraphs and sentences)."""
@@ -89,7 +95,7 @@ def collect(gold: str, chunks: ChunkerSettings | None = None) -> list[dict]:
     else:
         questions = load_gold(gold)
         corpus = gold_corpus(gold) or []
-    m = open_eval_index(corpus, None, None if gold.startswith("xquad:") else chunks, progress=False)
+    m = open_eval_index(corpus, None, corpus_cut(gold, chunks), progress=False)
     data, retriever = m.data, m.retriever()
     passages = [(c.doc_id, normalize(c.text)) for c in data.chunks]
     cfg = SYSTEMS["hybrid"]

@@ -23,11 +23,16 @@ from .sentences import sentence_spans
 MIN_CHARS = 12   # shorter pieces ("1.", "- ") say nothing; the passage vector covers them
 
 
+def kept_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of a passage that get a vector of their own: those long enough to say
+    something."""
+    return [(s, e) for s, e in sentence_spans(text) if len(text[s:e].strip()) >= MIN_CHARS]
+
+
 def sentence_texts(text: str, head: str) -> list[str]:
     """What is embedded for each sentence of a passage: ``head`` (city, section), then the
     sentence. A passage with no sentence long enough still gets one row (itself)."""
-    pieces = [text[s:e].strip() for s, e in sentence_spans(text)]
-    pieces = [p for p in pieces if len(p) >= MIN_CHARS] or [text.strip() or text]
+    pieces = [text[s:e].strip() for s, e in kept_spans(text)] or [text.strip() or text]
     return [f"{head}.\n{p}" if head else p for p in pieces]
 
 
